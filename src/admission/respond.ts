@@ -1,0 +1,43 @@
+/**
+ * The three ways to answer an admission request. Every response goes through one of these, so
+ * each carries the request's uid, the version asked, and nothing a validating answer must not have.
+ */
+import type { Status } from '../k8s/status.js';
+import type { PatchOperation } from '../netpol/defaults.js';
+import type { AdmissionResponse, AdmissionReviewResponse, AdmissionVersion } from './types.js';
+
+export interface Extras {
+  readonly warnings?: readonly string[];
+  readonly auditAnnotations?: Readonly<Record<string, string>>;
+}
+
+function review(version: AdmissionVersion, response: AdmissionResponse, extras: Extras): AdmissionReviewResponse {
+  if (extras.warnings && extras.warnings.length > 0) response.warnings = [...extras.warnings];
+  if (extras.auditAnnotations && Object.keys(extras.auditAnnotations).length > 0) {
+    response.auditAnnotations = { ...extras.auditAnnotations };
+  }
+  return { apiVersion: version, kind: 'AdmissionReview', response };
+}
+
+export function allow(version: AdmissionVersion, uid: string, extras: Extras = {}): AdmissionReviewResponse {
+  return review(version, { uid, allowed: true }, extras);
+}
+
+export function deny(version: AdmissionVersion, uid: string, status: Status, extras: Extras = {}): AdmissionReviewResponse {
+  return review(version, { uid, allowed: false, status }, extras);
+}
+
+/** Allowed with a JSONPatch; without operations it is a plain allow (no patch fields at all). */
+export function patch(
+  version: AdmissionVersion,
+  uid: string,
+  ops: readonly PatchOperation[],
+  extras: Extras = {},
+): AdmissionReviewResponse {
+  if (ops.length === 0) return allow(version, uid, extras);
+  return review(
+    version,
+    { uid, allowed: true, patch: Buffer.from(JSON.stringify(ops)).toString('base64'), patchType: 'JSONPatch' },
+    extras,
+  );
+}

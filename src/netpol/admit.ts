@@ -1,0 +1,103 @@
+/**
+ * The API server's own verdict on a NetworkPolicy write: decode, default, prepare, validate,
+ * warn — in that order, as kube-apiserver v1.36 does it for networking.k8s.io/v1. Pure.
+ */
+import { type ErrorList, FieldError, FieldPath } from '../k8s/field.js';
+import { validatePathSegmentName } from '../k8s/names.js';
+import { validateObjectMetaAccessor, validateObjectMetaUpdate } from '../k8s/objectmeta.js';
+import type { NetworkPolicy } from '../k8s/types.js';
+import { type DecodeIssue, decodeNetworkPolicy } from './decode.js';
+import { type PatchOperation, defaultNetworkPolicy } from './defaults.js';
+import { prepareForCreate, prepareForUpdate } from './prepare.js';
+import { validateNetworkPolicy, validateNetworkPolicyUpdate, validationOptionsFor } from './validate.js';
+import { apiServerWarnings } from './warnings.js';
+
+export type WriteOperation = 'CREATE' | 'UPDATE';
+
+export interface AdmitInput {
+  readonly operation: WriteOperation;
+  /** The object as submitted (JSON value), possibly not yet defaulted. */
+  readonly object: unknown;
+  /** The stored object, for UPDATE (already defaulted by the API server). */
+  readonly oldObject?: unknown;
+  /** The request's namespace, used when the object has none. */
+  readonly namespace?: string;
+}
+
+export interface ApiVerdict {
+  /** Shape problems: wrong JSON types, wrong kind, and fields the schema does not have. */
+  readonly decodeIssues: readonly DecodeIssue[];
+  /** The submitted object, typed (nulls removed, undefaulted). */
+  readonly submitted: NetworkPolicy | undefined;
+  /** The object as the API server would validate and store it. */
+  readonly defaulted: NetworkPolicy | undefined;
+  /** The stored object of an update, typed. */
+  readonly old: NetworkPolicy | undefined;
+  /** RFC 6902 patch from the submitted object to the defaulted one. */
+  readonly patch: readonly PatchOperation[];
+  /** Validation errors: the API server would answer 422 Invalid. */
+  readonly fieldErrors: ErrorList;
+  /** The API server's own warnings (only when the object is valid, as there). */
+  readonly warnings: readonly string[];
+}
+
+/** field.ErrorList.ToAggregate drops errors whose rendered text repeats. */
+function dedupe(errs: ErrorList): ErrorList {
+  const seen = new Set<string>();
+  return errs.filter((e) => {
+    const key = e.toString();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function validateCreate(np: NetworkPolicy): ErrorList {
+  return validateNetworkPolicy(np, validationOptionsFor(undefined));
+}
+
+/**
+ * Update validation as BeforeUpdate runs it: generic metadata checks (names only checked as path
+ * segments), the metadata update rules, then the strategy's ValidateUpdate.
+ */
+function validateUpdate(np: NetworkPolicy, old: NetworkPolicy): ErrorList {
+  const metadata = FieldPath.root('metadata');
+  const newMeta = np.metadata ?? {};
+  return dedupe([
+    ...validateObjectMetaAccessor(newMeta, true, validatePathSegmentName, metadata),
+    ...validateObjectMetaUpdate(newMeta, old.metadata ?? {}, metadata),
+    ...validateNetworkPolicyUpdate(np, old, validationOptionsFor(old)),
+  ]);
+}
+
+export function admitNetworkPolicy(input: AdmitInput): ApiVerdict {
+  const submittedDecode = decodeNetworkPolicy(input.object);
+  const defaultedRaw = defaultNetworkPolicy(input.object);
+  const defaultedDecode = decodeNetworkPolicy(defaultedRaw.object);
+  const oldDecode = input.oldObject === undefined || input.oldObject === null ? undefined : decodeNetworkPolicy(input.oldObject);
+  const base = {
+    decodeIssues: submittedDecode.issues,
+    submitted: submittedDecode.policy,
+    old: oldDecode?.policy,
+    patch: defaultedRaw.patch,
+  };
+  const defaulted = defaultedDecode.policy;
+  if (!defaulted || submittedDecode.issues.some((i) => i.kind !== 'unknown-field')) {
+    return { ...base, defaulted, fieldErrors: [], warnings: [] };
+  }
+  let fieldErrors: ErrorList;
+  if (input.operation === 'UPDATE' && oldDecode?.policy) {
+    const prepared = prepareForUpdate(defaulted, oldDecode.policy, input.namespace);
+    fieldErrors = validateUpdate(prepared, oldDecode.policy);
+  } else {
+    fieldErrors = dedupe(validateCreate(prepareForCreate(defaulted, input.namespace)));
+  }
+  return {
+    ...base,
+    defaulted,
+    fieldErrors,
+    warnings: fieldErrors.length === 0 ? apiServerWarnings(defaulted) : [],
+  };
+}
+
+export { FieldError };

@@ -1,0 +1,137 @@
+/**
+ * Runs the org-policy rules on one NetworkPolicy and decides what each finding does, given the
+ * policy's mode, per-rule actions and exemptions. Pure.
+ */
+import { labelSelectorMatches } from '../k8s/labels.js';
+import type { NetworkPolicy } from '../k8s/types.js';
+import type { ClusterView } from '../cluster/view.js';
+import type { Action, AnyRule, Operation, UserInfo } from '../rules/types.js';
+import { EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION, type NamespaceExemption, type OrgPolicy } from './types.js';
+
+/** What a finding does to the request. */
+export type Effect = 'deny' | 'warn' | 'audit' | 'exempt';
+
+export interface Finding {
+  readonly rule: string;
+  readonly title: string;
+  readonly field: string;
+  readonly message: string;
+  /** How to fix this occurrence. */
+  readonly fix: string;
+  /** The action the policy file gives the rule. */
+  readonly action: Exclude<Action, 'off'>;
+  readonly effect: Effect;
+  /** Why it is exempt, when effect is `exempt`. */
+  readonly exemption?: string;
+}
+
+export interface SkippedRule {
+  readonly rule: string;
+  readonly reason: string;
+}
+
+export interface Evaluation {
+  readonly findings: readonly Finding[];
+  /** Rules that could not run (no cluster view, no submitted object...), said out loud. */
+  readonly skipped: readonly SkippedRule[];
+  /** An object exemption the policy honoured: the rules and the reason. */
+  readonly objectExemption?: { readonly rules: readonly string[]; readonly reason: string };
+}
+
+export interface EvaluationInput {
+  readonly operation: Operation;
+  /** The object as stored after the write (CREATE/UPDATE), or the stored object (DELETE). */
+  readonly policy: NetworkPolicy;
+  readonly submitted?: NetworkPolicy;
+  readonly old?: NetworkPolicy;
+  readonly namespace: string;
+  readonly userInfo?: UserInfo;
+  readonly cluster?: ClusterView;
+}
+
+function namespaceExemption(policy: OrgPolicy, rule: string, namespace: string, cluster: ClusterView | undefined): NamespaceExemption | undefined {
+  return policy.exemptions.find((ex) => {
+    if (ex.rules && !ex.rules.includes(rule)) return false;
+    if (ex.namespaces?.includes(namespace)) return true;
+    if (ex.namespaceSelector && cluster?.ready) {
+      const labels = cluster.namespaceLabels(namespace);
+      return labels !== undefined && labelSelectorMatches(ex.namespaceSelector, labels);
+    }
+    return false;
+  });
+}
+
+function objectExemption(policy: OrgPolicy, np: NetworkPolicy): Evaluation['objectExemption'] {
+  if (!policy.objectExemptions.enabled) return undefined;
+  const annotations = np.metadata?.annotations ?? {};
+  const listed = annotations[EXEMPT_ANNOTATION];
+  const reason = annotations[EXEMPT_REASON_ANNOTATION]?.trim();
+  if (!listed || !reason) return undefined;
+  const allowed = policy.objectExemptions.allowedRules;
+  const rules = listed
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r.length > 0 && (allowed.length === 0 || allowed.includes(r)));
+  return rules.length > 0 ? { rules, reason } : undefined;
+}
+
+function effectOf(policy: OrgPolicy, action: Exclude<Action, 'off'>): Effect {
+  if (policy.mode === 'audit') return 'audit';
+  if (policy.mode === 'warn') return 'warn';
+  return action;
+}
+
+/** Runs every enabled rule that applies to the operation; never throws. */
+export function evaluateOrgPolicy(input: EvaluationInput, policy: OrgPolicy, rules: readonly AnyRule[]): Evaluation {
+  const findings: Finding[] = [];
+  const skipped: SkippedRule[] = [];
+  const exemptByObject = objectExemption(policy, input.policy);
+  for (const rule of rules) {
+    const setting = policy.rules.get(rule.id);
+    if (!setting || setting.action === 'off' || !rule.operations.includes(input.operation)) continue;
+    if (rule.needsCluster && !input.cluster?.ready) {
+      skipped.push({ rule: rule.id, reason: input.cluster ? 'cluster state not synced' : 'no cluster state' });
+      continue;
+    }
+    if (rule.needsSubmitted && !input.submitted) {
+      skipped.push({ rule: rule.id, reason: 'the object as submitted is not available' });
+      continue;
+    }
+    let results;
+    try {
+      results = rule.check(input.policy, {
+        params: setting.params,
+        operation: input.operation,
+        submitted: input.submitted,
+        old: input.old,
+        namespace: input.namespace,
+        userInfo: input.userInfo,
+        cluster: rule.needsCluster ? input.cluster : undefined,
+      });
+    } catch (err) {
+      // A rule bug must not take admission down; it is reported like any other skip.
+      skipped.push({ rule: rule.id, reason: `rule failed: ${(err as Error).message}` });
+      continue;
+    }
+    const action = setting.action;
+    const nsExemption = results.length > 0 ? namespaceExemption(policy, rule.id, input.namespace, input.cluster) : undefined;
+    for (const r of results) {
+      const exemption = nsExemption
+        ? `namespace exemption: ${nsExemption.reason}`
+        : exemptByObject?.rules.includes(rule.id)
+          ? `object exemption: ${exemptByObject.reason}`
+          : undefined;
+      findings.push({
+        rule: rule.id,
+        title: rule.title,
+        field: r.field,
+        message: r.message,
+        fix: r.fix ?? rule.remediation,
+        action,
+        effect: exemption ? 'exempt' : effectOf(policy, action),
+        ...(exemption ? { exemption } : {}),
+      });
+    }
+  }
+  return { findings, skipped, ...(exemptByObject ? { objectExemption: exemptByObject } : {}) };
+}

@@ -1,0 +1,206 @@
+/**
+ * reviewNetworkPolicy: the one decision function. The webhook and the CLI both call it, so they
+ * give the same verdict for the same object, org policy and cluster state. Pure: no I/O.
+ *
+ * Order of judgement: the object must decode (else 400 BadRequest, as the API server's decoder
+ * would answer); it must pass the API server's validation (else 422 Invalid, byte-for-byte the
+ * API server's causes); then the org-policy rules run, and any finding whose effect is `deny`
+ * makes a 403 Forbidden listing every violation.
+ */
+import type { ClusterView } from './cluster/view.js';
+import type { FieldError } from './k8s/field.js';
+import type { NetworkPolicy } from './k8s/types.js';
+import {
+  NETWORK_POLICY_GROUP_KIND,
+  type Status,
+  badRequestStatus,
+  forbiddenStatus,
+  invalidStatus,
+} from './k8s/status.js';
+import { type ApiVerdict, admitNetworkPolicy } from './netpol/admit.js';
+import type { DecodeIssue } from './netpol/decode.js';
+import { decodeNetworkPolicy } from './netpol/decode.js';
+import type { PatchOperation } from './netpol/defaults.js';
+import { type Evaluation, type Finding, evaluateOrgPolicy } from './policy/evaluate.js';
+import type { OrgPolicy } from './policy/types.js';
+import type { AnyRule, Operation, UserInfo } from './rules/types.js';
+import { formatWarnings } from './warnings.js';
+
+export interface ReviewRequest {
+  readonly operation: Operation;
+  /** The object being written (null/undefined for DELETE). */
+  readonly object: unknown;
+  /** The stored object (UPDATE, DELETE). */
+  readonly oldObject?: unknown;
+  /** The request namespace; fills in an object without one. */
+  readonly namespace?: string;
+  readonly userInfo?: UserInfo;
+  /**
+   * Report fields the schema does not know as errors, as kubectl's default strict field
+   * validation does. The CLI sets it; the webhook does not, because the API server has already
+   * decoded the object and anything in it is a field the API server knows.
+   */
+  readonly strictFields: boolean;
+  /** Repeat the API server's own warnings (the CLI; the API server already sends them itself). */
+  readonly includeApiWarnings: boolean;
+}
+
+export interface ReviewContext {
+  readonly policy: OrgPolicy;
+  readonly rules: readonly AnyRule[];
+  readonly cluster?: ClusterView;
+}
+
+export type Verdict = 'allowed' | 'malformed' | 'invalid' | 'forbidden';
+
+export interface Review {
+  readonly verdict: Verdict;
+  readonly allowed: boolean;
+  readonly name: string;
+  readonly namespace: string;
+  /** Decode problems; with strictFields, unknown fields among them deny the request. */
+  readonly decodeIssues: readonly DecodeIssue[];
+  /** The API server's validation errors. */
+  readonly fieldErrors: readonly FieldError[];
+  readonly apiWarnings: readonly string[];
+  /** Defaulting patch from the submitted object (what the mutating webhook returns). */
+  readonly patch: readonly PatchOperation[];
+  readonly defaulted: NetworkPolicy | undefined;
+  readonly evaluation: Evaluation;
+  /** The denial, as a Status for the AdmissionResponse. */
+  readonly status?: Status;
+  /** Warning lines for the AdmissionResponse, within the API server's limits. */
+  readonly warnings: readonly string[];
+  /** Audit annotations (keys without prefix; the API server prefixes the webhook name). */
+  readonly auditAnnotations: Readonly<Record<string, string>>;
+}
+
+const NO_EVALUATION: Evaluation = { findings: [], skipped: [] };
+
+/** `[rule-id] field.path: what is wrong; how to fix` — the line a person acts on. */
+export function findingLine(f: Finding, withFix = true): string {
+  const where = f.field ? `${f.field}: ` : '';
+  return withFix ? `[${f.rule}] ${where}${f.message}; ${f.fix}` : `[${f.rule}] ${where}${f.message}`;
+}
+
+function objectName(np: NetworkPolicy | undefined, raw: unknown): string {
+  const fromTyped = np?.metadata?.name || np?.metadata?.generateName;
+  if (fromTyped) return fromTyped;
+  const meta = (raw as { metadata?: { name?: unknown } } | null | undefined)?.metadata;
+  return typeof meta?.name === 'string' ? meta.name : '';
+}
+
+function auditAnnotationsFor(verdict: Verdict, evaluation: Evaluation): Record<string, string> {
+  const out: Record<string, string> = { verdict };
+  const active = evaluation.findings.filter((f) => f.effect === 'deny' || f.effect === 'warn');
+  if (active.length) out.rules = [...new Set(active.map((f) => f.rule))].join(',');
+  const audited = evaluation.findings.filter((f) => f.effect === 'audit');
+  if (audited.length) out['audit-findings'] = JSON.stringify(audited.map((f) => ({ rule: f.rule, field: f.field })));
+  const exempt = evaluation.findings.filter((f) => f.effect === 'exempt');
+  if (exempt.length) out.exempted = JSON.stringify(exempt.map((f) => ({ rule: f.rule, field: f.field, reason: f.exemption })));
+  if (evaluation.objectExemption) out['object-exemption'] = JSON.stringify(evaluation.objectExemption);
+  if (evaluation.skipped.length) out['skipped-rules'] = JSON.stringify(evaluation.skipped);
+  return out;
+}
+
+function denialMessage(name: string, namespace: string, denies: readonly Finding[], fieldErrors: readonly FieldError[]): string {
+  const lines = [
+    `NetworkPolicy ${JSON.stringify(name)} in namespace ${JSON.stringify(namespace)} violates the cluster's NetworkPolicy rules:`,
+    ...denies.map((f) => findingLine(f)),
+    ...fieldErrors.map((e) => `[invalid] ${e.toString()}`),
+  ];
+  return lines.join('\n');
+}
+
+function decodeMessage(issues: readonly DecodeIssue[]): string {
+  const unknown = issues.filter((i) => i.kind === 'unknown-field');
+  const other = issues.filter((i) => i.kind !== 'unknown-field');
+  const parts: string[] = [];
+  if (other.length) parts.push(other.map((i) => i.message).join(', '));
+  if (unknown.length) parts.push(`strict decoding error: ${unknown.map((i) => i.message).join(', ')}`);
+  return `NetworkPolicy in version "v1" cannot be handled as a NetworkPolicy: ${parts.join('; ')}`;
+}
+
+/** DELETE: only the stored object exists; only rules that care about deletion look at it. */
+function reviewDelete(req: ReviewRequest, ctx: ReviewContext): Review {
+  const old = decodeNetworkPolicy(req.oldObject).policy;
+  const name = objectName(old, req.oldObject);
+  const namespace = old?.metadata?.namespace || req.namespace || '';
+  const evaluation = old
+    ? evaluateOrgPolicy({ operation: 'DELETE', policy: old, old, namespace, userInfo: req.userInfo, cluster: ctx.cluster }, ctx.policy, ctx.rules)
+    : NO_EVALUATION;
+  return conclude(req, name, namespace, undefined, evaluation);
+}
+
+function conclude(
+  req: ReviewRequest,
+  name: string,
+  namespace: string,
+  api: ApiVerdict | undefined,
+  evaluation: Evaluation,
+): Review {
+  const decodeIssues = api?.decodeIssues ?? [];
+  const blockingDecode = decodeIssues.filter((i) => req.strictFields || i.kind !== 'unknown-field');
+  const fieldErrors = api?.fieldErrors ?? [];
+  const denies = evaluation.findings.filter((f) => f.effect === 'deny');
+  let verdict: Verdict = 'allowed';
+  let status: Status | undefined;
+  if (blockingDecode.length > 0) {
+    verdict = 'malformed';
+    status = badRequestStatus(decodeMessage(blockingDecode));
+  } else if (denies.length > 0) {
+    verdict = 'forbidden';
+    status = forbiddenStatus(NETWORK_POLICY_GROUP_KIND, name, denialMessage(name, namespace, denies, fieldErrors));
+  } else if (fieldErrors.length > 0) {
+    verdict = 'invalid';
+    status = invalidStatus(NETWORK_POLICY_GROUP_KIND, name, fieldErrors);
+  }
+  const apiWarnings = api?.warnings ?? [];
+  const warned = evaluation.findings.filter((f) => f.effect === 'warn');
+  const warnings = formatWarnings([...(req.includeApiWarnings ? apiWarnings : []), ...warned.map((f) => findingLine(f, false))]);
+  return {
+    verdict,
+    allowed: verdict === 'allowed',
+    name,
+    namespace,
+    decodeIssues,
+    fieldErrors,
+    apiWarnings,
+    patch: api?.patch ?? [],
+    defaulted: api?.defaulted,
+    evaluation,
+    ...(status ? { status } : {}),
+    warnings,
+    auditAnnotations: auditAnnotationsFor(verdict, evaluation),
+  };
+}
+
+export function reviewNetworkPolicy(req: ReviewRequest, ctx: ReviewContext): Review {
+  if (req.operation === 'DELETE' || req.operation === 'CONNECT') return reviewDelete(req, ctx);
+  const api = admitNetworkPolicy({
+    operation: req.operation,
+    object: req.object,
+    oldObject: req.operation === 'UPDATE' ? req.oldObject : undefined,
+    namespace: req.namespace,
+  });
+  const np = api.defaulted;
+  const name = objectName(np, req.object);
+  const namespace = np?.metadata?.namespace || req.namespace || '';
+  const decodable = np !== undefined && api.decodeIssues.every((i) => i.kind === 'unknown-field');
+  const evaluation = decodable
+    ? evaluateOrgPolicy(
+        {
+          operation: req.operation,
+          policy: np,
+          submitted: api.submitted,
+          old: api.old,
+          namespace,
+          userInfo: req.userInfo,
+          cluster: ctx.cluster,
+        },
+        ctx.policy,
+        ctx.rules,
+      )
+    : NO_EVALUATION;
+  return conclude(req, name, namespace, api, evaluation);
+}

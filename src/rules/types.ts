@@ -1,0 +1,70 @@
+/**
+ * The contract between org-policy rules and the engine. A rule only reports what it sees in one
+ * NetworkPolicy; the engine attaches the action (deny / warn / off), exemptions and remediation.
+ */
+import type { z } from 'zod';
+import type { ClusterView } from '../cluster/view.js';
+import type { NetworkPolicy } from '../k8s/types.js';
+
+export type Action = 'deny' | 'warn' | 'off';
+
+export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+
+export interface UserInfo {
+  readonly username?: string;
+  readonly uid?: string;
+  readonly groups?: readonly string[];
+}
+
+/** What a rule found: where, what, and optionally a fix specific to this occurrence. */
+export interface RuleFinding {
+  /** API-server field path (`spec.egress[0].to[0].ipBlock.cidr`); `metadata` or `spec` for the whole. */
+  readonly field: string;
+  readonly message: string;
+  /** Replaces the rule's general remediation when a concrete fix is known. */
+  readonly fix?: string;
+}
+
+export interface RuleContext<P> {
+  /** The rule's parameters from the org policy, defaults filled in. */
+  readonly params: P;
+  readonly operation: Operation;
+  /** The object as the user wrote it, before API-server defaulting; absent when unknown. */
+  readonly submitted?: NetworkPolicy;
+  /** The stored object (UPDATE and DELETE). */
+  readonly old?: NetworkPolicy;
+  /** The namespace the policy lives in. */
+  readonly namespace: string;
+  readonly userInfo?: UserInfo;
+  /** Live cluster state; only given to rules that declare needsCluster. */
+  readonly cluster?: ClusterView;
+}
+
+export interface Rule<P = unknown> {
+  /** Stable kebab-case id used in the policy file, annotations, metrics and messages. */
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  /** How to fix it, in one sentence a person can act on. */
+  readonly remediation: string;
+  readonly defaultAction: Action;
+  /** Seed documents the rule comes from (file numbers such as '003'). */
+  readonly seeds: readonly string[];
+  /** The rule can only judge the object as written (policyTypes omitted...). */
+  readonly needsSubmitted: boolean;
+  /** The rule judges the policy against live cluster state. */
+  readonly needsCluster: boolean;
+  /** Operations the rule looks at; most rules only look at what is being written. */
+  readonly operations: readonly Operation[];
+  /** Parameters with their defaults; validated when the policy file is loaded. */
+  readonly params: z.ZodType<P>;
+  /**
+   * Judges one policy: `np` is the object as the API server will store it (defaulted); for DELETE
+   * it is the stored object. Must never throw, also on invalid input.
+   */
+  check(np: NetworkPolicy, ctx: RuleContext<P>): RuleFinding[];
+}
+
+/** Any rule, whatever its parameter type. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRule = Rule<any>;

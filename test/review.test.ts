@@ -1,0 +1,102 @@
+/**
+ * The one decision function, end to end through its API-server stages: decode, default,
+ * validate, warn, and the shape of each denial.
+ */
+import t from 'tap';
+import { builtinPolicy } from '../src/policy/builtin.js';
+import { type ReviewRequest, reviewNetworkPolicy } from '../src/review.js';
+import { fromIPBlock, makeNetworkPolicy, port, toIPBlock, withIngressPorts } from './helpers/netpol.js';
+
+const ctx = { policy: builtinPolicy(), rules: [] };
+const cli = (object: unknown, extra: Partial<ReviewRequest> = {}) =>
+  reviewNetworkPolicy({ operation: 'CREATE', object, strictFields: true, includeApiWarnings: true, ...extra }, ctx);
+
+t.test('a valid policy is allowed, with its defaulting patch', async (t) => {
+  const r = cli(makeNetworkPolicy(withIngressPorts(port(undefined, 80))));
+  t.equal(r.verdict, 'allowed');
+  t.equal(r.allowed, true);
+  t.equal(r.status, undefined);
+  t.same(r.patch.map((op) => op.path).sort(), ['/spec/ingress/0/ports/0/protocol', '/spec/policyTypes']);
+  t.same(r.defaulted?.spec?.policyTypes, ['Ingress']);
+  t.same(r.auditAnnotations, { verdict: 'allowed' });
+});
+
+t.test('an invalid policy is denied with the API server 422', async (t) => {
+  const r = cli(makeNetworkPolicy(withIngressPorts(port('ICMP', 80))));
+  t.equal(r.verdict, 'invalid');
+  t.equal(r.status?.code, 422);
+  t.equal(r.status?.reason, 'Invalid');
+  t.equal(r.status?.message, 'NetworkPolicy.networking.k8s.io "foo" is invalid: spec.ingress[0].ports[0].protocol: Unsupported value: "ICMP": supported values: "TCP", "UDP", "SCTP"');
+  t.same(r.status?.details?.causes, [
+    { reason: 'FieldValueNotSupported', message: 'Unsupported value: "ICMP": supported values: "TCP", "UDP", "SCTP"', field: 'spec.ingress[0].ports[0].protocol' },
+  ]);
+});
+
+t.test('unknown fields: errors for the CLI, ignored by the webhook', async (t) => {
+  const typo = { ...makeNetworkPolicy(), spec: { podSelector: {}, Ingress: [{}] } };
+  const strict = cli(typo);
+  t.equal(strict.verdict, 'malformed');
+  t.equal(strict.status?.code, 400);
+  t.equal(strict.status?.message, 'NetworkPolicy in version "v1" cannot be handled as a NetworkPolicy: strict decoding error: unknown field "spec.Ingress"');
+  const webhook = cli(typo, { strictFields: false });
+  t.equal(webhook.verdict, 'allowed');
+  t.same(webhook.decodeIssues.map((i) => i.field), ['spec.Ingress'], 'still reported for logs');
+});
+
+t.test('wrong types are a 400 whatever the mode', async (t) => {
+  const r = cli({ ...makeNetworkPolicy(), spec: { ingress: [{ ports: [{ port: { a: 1 } }] }] } }, { strictFields: false });
+  t.equal(r.verdict, 'malformed');
+  t.match(r.status?.message, /spec\.ingress\[0\]\.ports\[0\]\.port: expected a port number or a port name/);
+});
+
+t.test('the request namespace fills an object without one; generateName is honoured', async (t) => {
+  const np = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { generateName: 'web-' }, spec: {} };
+  t.equal(cli(np).verdict, 'invalid', 'no namespace anywhere');
+  t.same(cli(np).fieldErrors.map(String), ['metadata.namespace: Required value']);
+  const r = cli(np, { namespace: 'prod' });
+  t.equal(r.verdict, 'allowed');
+  t.equal(r.namespace, 'prod');
+});
+
+t.test('updates: ratcheting, immutable names, API warnings', async (t) => {
+  const stored = makeNetworkPolicy(toIPBlock({ cidr: '10.0.0.1/8' }), (np) => {
+    np.metadata!.resourceVersion = '7';
+    np.metadata!.uid = 'u-1';
+    np.metadata!.generation = 2;
+    np.spec!.policyTypes = ['Ingress', 'Egress'];
+  });
+  const update = (object: unknown) => cli(object, { operation: 'UPDATE', oldObject: stored });
+  const same = update(structuredClone(stored));
+  t.equal(same.verdict, 'allowed', 'a stored legacy CIDR is accepted again');
+  t.same(same.apiWarnings, [
+    'spec.egress[0].to[0].ipBlock.cidr: CIDR value "10.0.0.1/8" is ambiguous in this context (should be "10.0.0.0/8" or "10.0.0.1/32"?)',
+  ]);
+  t.same(same.warnings, same.apiWarnings, 'the CLI repeats them');
+  const webhookView = reviewNetworkPolicy(
+    { operation: 'UPDATE', object: structuredClone(stored), oldObject: stored, strictFields: false, includeApiWarnings: false },
+    ctx,
+  );
+  t.same(webhookView.warnings, [], 'the webhook leaves them to the API server');
+  const renamed = structuredClone(stored);
+  renamed.metadata!.name = 'other';
+  t.same(update(renamed).fieldErrors.map(String), ['metadata.name: Invalid value: "other": field is immutable']);
+  const noUid = structuredClone(stored);
+  delete noUid.metadata!.uid;
+  noUid.metadata!.generation = 0;
+  t.equal(update(noUid).verdict, 'allowed', 'uid and generation are carried over as BeforeUpdate does');
+  const newBad = makeNetworkPolicy(fromIPBlock({ cidr: '10.0.0.2/8' }), (np) => (np.metadata!.resourceVersion = '7'));
+  t.same(update(newBad).fieldErrors.map((e) => e.field), ['spec.ingress[0].from[0].ipBlock.cidr'], 'a new host-bits CIDR is not');
+});
+
+t.test('DELETE is allowed when no rule cares', async (t) => {
+  const r = reviewNetworkPolicy({ operation: 'DELETE', object: null, oldObject: makeNetworkPolicy(), strictFields: false, includeApiWarnings: false }, ctx);
+  t.equal(r.verdict, 'allowed');
+  t.equal(r.name, 'foo');
+  t.equal(r.namespace, 'bar');
+});
+
+t.test('never throws on garbage', async (t) => {
+  for (const garbage of [null, 1, 'x', [], { spec: 5 }, { metadata: [] }, { spec: { ingress: [1, 'a', null] } }]) {
+    t.doesNotThrow(() => cli(garbage), JSON.stringify(garbage));
+  }
+});
