@@ -15,13 +15,14 @@ import {
   type Status,
   badRequestStatus,
   forbiddenStatus,
+  internalErrorStatus,
   invalidStatus,
 } from './k8s/status.js';
 import { type ApiVerdict, admitNetworkPolicy } from './netpol/admit.js';
 import type { DecodeIssue } from './netpol/decode.js';
 import { decodeNetworkPolicy } from './netpol/decode.js';
 import type { PatchOperation } from './netpol/defaults.js';
-import { type Evaluation, type Finding, evaluateOrgPolicy } from './policy/evaluate.js';
+import { type Deadline, type Evaluation, type Finding, evaluateOrgPolicy } from './policy/evaluate.js';
 import type { OrgPolicy } from './policy/types.js';
 import type { AnyRule, Operation, UserInfo } from './rules/types.js';
 import { formatWarnings } from './warnings.js';
@@ -49,9 +50,14 @@ export interface ReviewContext {
   readonly policy: OrgPolicy;
   readonly rules: readonly AnyRule[];
   readonly cluster?: ClusterView;
+  /** When the review must be done by; rules still to run past it are skipped. */
+  readonly deadline?: Deadline;
+  /** What a review that misses its deadline answers: allow with a warning (default), or deny. */
+  readonly failureMode?: 'allow' | 'deny';
 }
 
-export type Verdict = 'allowed' | 'malformed' | 'invalid' | 'forbidden';
+/** `timeout`: the deadline passed and the failure mode is deny. */
+export type Verdict = 'allowed' | 'malformed' | 'invalid' | 'forbidden' | 'timeout';
 
 export interface Review {
   readonly verdict: Verdict;
@@ -127,13 +133,19 @@ function reviewDelete(req: ReviewRequest, ctx: ReviewContext): Review {
   const name = objectName(old, req.oldObject);
   const namespace = old?.metadata?.namespace || req.namespace || '';
   const evaluation = old
-    ? evaluateOrgPolicy({ operation: 'DELETE', policy: old, old, namespace, userInfo: req.userInfo, cluster: ctx.cluster }, ctx.policy, ctx.rules)
+    ? evaluateOrgPolicy(
+        { operation: 'DELETE', policy: old, old, namespace, userInfo: req.userInfo, cluster: ctx.cluster },
+        ctx.policy,
+        ctx.rules,
+        ctx.deadline,
+      )
     : NO_EVALUATION;
-  return conclude(req, name, namespace, undefined, evaluation);
+  return conclude(req, ctx, name, namespace, undefined, evaluation);
 }
 
 function conclude(
   req: ReviewRequest,
+  ctx: ReviewContext,
   name: string,
   namespace: string,
   api: ApiVerdict | undefined,
@@ -155,9 +167,24 @@ function conclude(
     verdict = 'invalid';
     status = invalidStatus(NETWORK_POLICY_GROUP_KIND, name, fieldErrors);
   }
+  const timeoutNotes: string[] = [];
+  if (evaluation.timedOut && verdict === 'allowed') {
+    const notRun = evaluation.skipped.filter((s) => s.reason.startsWith('review deadline')).map((s) => s.rule);
+    const text = `netpol-guard: review did not finish within ${ctx.deadline?.ms}ms; rules not run: ${notRun.join(', ')}`;
+    if (ctx.failureMode === 'deny') {
+      verdict = 'timeout';
+      status = internalErrorStatus(`${text}; denied by the configured failure mode, try again`);
+    } else {
+      timeoutNotes.push(`${text}; allowed by the configured failure mode`);
+    }
+  }
   const apiWarnings = api?.warnings ?? [];
   const warned = evaluation.findings.filter((f) => f.effect === 'warn');
-  const warnings = formatWarnings([...(req.includeApiWarnings ? apiWarnings : []), ...warned.map((f) => findingLine(f, false))]);
+  const warnings = formatWarnings([
+    ...timeoutNotes,
+    ...(req.includeApiWarnings ? apiWarnings : []),
+    ...warned.map((f) => findingLine(f, false)),
+  ]);
   return {
     verdict,
     allowed: verdict === 'allowed',
@@ -200,7 +227,8 @@ export function reviewNetworkPolicy(req: ReviewRequest, ctx: ReviewContext): Rev
         },
         ctx.policy,
         ctx.rules,
+        ctx.deadline,
       )
     : NO_EVALUATION;
-  return conclude(req, name, namespace, api, evaluation);
+  return conclude(req, ctx, name, namespace, api, evaluation);
 }

@@ -3,7 +3,7 @@
  * validate, warn, and the shape of each denial.
  */
 import t from 'tap';
-import { builtinPolicy } from '../src/policy/builtin.js';
+import { builtinPolicy } from '../src/policy/load.js';
 import { type ReviewRequest, reviewNetworkPolicy } from '../src/review.js';
 import { fromIPBlock, makeNetworkPolicy, port, toIPBlock, withIngressPorts } from './helpers/netpol.js';
 

@@ -32,6 +32,8 @@ export interface SkippedRule {
 
 export interface Evaluation {
   readonly findings: readonly Finding[];
+  /** The review deadline passed before every rule had run (the rest are in `skipped`). */
+  readonly timedOut?: boolean;
   /** Rules that could not run (no cluster view, no submitted object...), said out loud. */
   readonly skipped: readonly SkippedRule[];
   /** An object exemption the policy honoured: the rules and the reason. */
@@ -81,14 +83,31 @@ function effectOf(policy: OrgPolicy, action: Exclude<Action, 'off'>): Effect {
   return action;
 }
 
+/** A point in time the review must finish by; checked between rules, since rules are synchronous. */
+export interface Deadline {
+  readonly ms: number;
+  expired(): boolean;
+}
+
 /** Runs every enabled rule that applies to the operation; never throws. */
-export function evaluateOrgPolicy(input: EvaluationInput, policy: OrgPolicy, rules: readonly AnyRule[]): Evaluation {
+export function evaluateOrgPolicy(
+  input: EvaluationInput,
+  policy: OrgPolicy,
+  rules: readonly AnyRule[],
+  deadline?: Deadline,
+): Evaluation {
   const findings: Finding[] = [];
   const skipped: SkippedRule[] = [];
   const exemptByObject = objectExemption(policy, input.policy);
+  let timedOut = false;
   for (const rule of rules) {
     const setting = policy.rules.get(rule.id);
     if (!setting || setting.action === 'off' || !rule.operations.includes(input.operation)) continue;
+    if (timedOut || deadline?.expired()) {
+      timedOut = true;
+      skipped.push({ rule: rule.id, reason: `review deadline of ${deadline?.ms}ms exceeded` });
+      continue;
+    }
     if (rule.needsCluster && !input.cluster?.ready) {
       skipped.push({ rule: rule.id, reason: input.cluster ? 'cluster state not synced' : 'no cluster state' });
       continue;
@@ -133,5 +152,10 @@ export function evaluateOrgPolicy(input: EvaluationInput, policy: OrgPolicy, rul
       });
     }
   }
-  return { findings, skipped, ...(exemptByObject ? { objectExemption: exemptByObject } : {}) };
+  return {
+    findings,
+    skipped,
+    ...(timedOut ? { timedOut } : {}),
+    ...(exemptByObject ? { objectExemption: exemptByObject } : {}),
+  };
 }

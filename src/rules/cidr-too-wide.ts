@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { toRange } from '../netpol/cidr.js';
+import type { Rule } from './types.js';
+import { peersOf } from './walk.js';
+
+const PARAMS = z.strictObject({
+  ipv4MinPrefix: z.number().int().min(1).max(32).default(16).describe('The shortest IPv4 prefix allowed (a /8 holds 16.7 million addresses).'),
+  ipv6MinPrefix: z.number().int().min(1).max(128).default(48).describe('The shortest IPv6 prefix allowed.'),
+});
+
+export const cidrTooWide: Rule<z.infer<typeof PARAMS>> = {
+  id: 'cidr-too-wide',
+  title: 'ipBlock wider than allowed',
+  description:
+    'An ipBlock wider than the configured prefix (per IP family) opens far more addresses than a policy usually needs. 0.0.0.0/0 and ::/0 are reported by ipblock-world instead.',
+  remediation: 'use the narrowest CIDRs that cover the peers you mean',
+  defaultAction: 'warn',
+  seeds: ['003'],
+  needsSubmitted: false,
+  needsCluster: false,
+  operations: ['CREATE', 'UPDATE'],
+  params: PARAMS,
+  check(np, { params }) {
+    return peersOf(np).flatMap(({ path, peer }) => {
+      const cidr = peer.ipBlock?.cidr;
+      const range = cidr ? toRange(cidr) : undefined;
+      if (!cidr || !range || range.prefix === 0) return [];
+      const min = range.family === 'ipv4' ? params.ipv4MinPrefix : params.ipv6MinPrefix;
+      if (range.prefix >= min) return [];
+      return [{ field: path.child('ipBlock', 'cidr').toString(), message: `${cidr} is wider than /${min}, the widest ${range.family === 'ipv4' ? 'IPv4' : 'IPv6'} range allowed` }];
+    });
+  },
+};

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import type { NetworkPolicy, NetworkPolicyPeer } from '../k8s/types.js';
+import { rangesOverlap, toRange } from '../netpol/cidr.js';
+import type { Rule, RuleFinding } from './types.js';
+import { isolates, rulePortsAllow, rulesOf } from './walk.js';
+
+/**
+ * Where cluster DNS can live: the node-local DNS cache address and the private ranges pod
+ * networks are carved from. An ipBlock outside them (8.8.8.8/32, say) cannot reach it, because
+ * pods resolve through the cluster DNS service, whose pods have pod IPs.
+ */
+const DNS_CAPABLE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.20.10/32', 'fc00::/7'].map(
+  (c) => toRange(c)!,
+);
+
+/**
+ * Without cluster state we cannot know which pods a selector matches, so a peer counts as a
+ * possible DNS server unless it certainly is not one: a podSelector alone selects pods of the
+ * policy's own namespace, never the cluster DNS (outside kube-system).
+ */
+function mayReachClusterDns(peer: NetworkPolicyPeer, namespace: string): boolean {
+  if (peer.namespaceSelector !== undefined) return true;
+  if (peer.podSelector !== undefined) return namespace === 'kube-system';
+  const range = peer.ipBlock ? toRange(peer.ipBlock.cidr) : undefined;
+  return range !== undefined && DNS_CAPABLE_RANGES.some((r) => rangesOverlap(range, r));
+}
+
+const PARAMS = z.strictObject({
+  dnsPortNames: z.array(z.string()).default(['dns', 'dns-tcp']).describe('Container port names that count as DNS (CoreDNS and kube-dns name theirs dns and dns-tcp).'),
+});
+
+/** Whether some egress rule of `np` may admit DNS over `protocol` to the cluster DNS. */
+export function allowsDns(np: NetworkPolicy, protocol: 'UDP' | 'TCP', names: readonly string[], namespace: string): boolean {
+  return rulesOf(np, 'egress').some(
+    (r) => rulePortsAllow(r.ports, protocol, 53, names) && (!r.peers || r.peers.length === 0 || r.peers.some((p) => mayReachClusterDns(p, namespace))),
+  );
+}
+
+/** The submitted egress port entries written as `port: 53` without a protocol (TCP only). */
+function bare53(submitted: NetworkPolicy | undefined): string[] {
+  const out: string[] = [];
+  for (const r of rulesOf(submitted ?? {}, 'egress')) {
+    (r.ports ?? []).forEach((p, j) => {
+      if (p.port === 53 && p.protocol === undefined) out.push(r.path.child('ports').index(j).toString());
+    });
+  }
+  return out;
+}
+
+export const egressWithoutDns: Rule<z.infer<typeof PARAMS>> = {
+  id: 'egress-without-dns',
+  title: 'Egress policy blocks DNS',
+  description:
+    'The policy isolates egress, but no egress rule allows port 53 over both UDP and TCP to where cluster DNS runs, so name lookups from the selected pods fail. `port: 53` without a protocol means TCP only, while lookups start over UDP; and a podSelector alone only reaches pods of the policy\'s own namespace, not kube-system. With cluster state, the DNS pods themselves are checked.',
+  remediation:
+    'add an egress rule to the cluster DNS pods allowing port 53 over UDP and TCP (e.g. to namespaceSelector kubernetes.io/metadata.name: kube-system, podSelector k8s-app: kube-dns)',
+  defaultAction: 'warn',
+  seeds: ['003'],
+  needsSubmitted: false,
+  needsCluster: false,
+  operations: ['CREATE', 'UPDATE'],
+  params: PARAMS,
+  check(np, { params, submitted, namespace }): RuleFinding[] {
+    if (!isolates(np, 'egress')) return [];
+    const udp = allowsDns(np, 'UDP', params.dnsPortNames, namespace);
+    const tcp = allowsDns(np, 'TCP', params.dnsPortNames, namespace);
+    if (udp && tcp) return [];
+    const field = np.spec?.egress?.length ? 'spec.egress' : 'spec.policyTypes';
+    if (!udp && !tcp) {
+      return [{ field, message: 'egress is isolated but no rule allows DNS (port 53 over UDP and TCP)' }];
+    }
+    const trap = udp ? [] : bare53(submitted);
+    if (trap.length > 0) {
+      return [
+        {
+          field: trap[0] as string,
+          message: '"port: 53" without a protocol is TCP only; DNS lookups use UDP',
+          fix: 'add a second entry "- port: 53\n  protocol: UDP" (keep the TCP one for large answers)',
+        },
+      ];
+    }
+    return [{ field, message: `egress is isolated and DNS is allowed over ${udp ? 'UDP' : 'TCP'} only; it needs both` }];
+  },
+};

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { type ParsedRange, rangeContains, rangesOverlap, toRange } from '../netpol/cidr.js';
+import type { Rule, RuleFinding } from './types.js';
+import { peersOf } from './walk.js';
+
+const cidrList = z.array(z.string().refine((v) => toRange(v) !== undefined, { error: 'expected a CIDR such as 10.244.0.0/16' })).default([]);
+
+const PARAMS = z.strictObject({
+  podCIDRs: cidrList.describe('The cluster\'s pod network(s). When empty, the nodes\' podCIDRs are used if the cluster is known.'),
+  serviceCIDRs: cidrList.describe('The cluster\'s service network(s).'),
+});
+
+export type ClusterCIDRParams = z.infer<typeof PARAMS>;
+
+/** Findings for every ipBlock overlapping the given networks, unless they are entirely excepted. */
+export function clusterCidrFindings(np: Parameters<Rule['check']>[0], networks: { kind: 'pod' | 'service'; cidr: string }[]): RuleFinding[] {
+  const parsed = networks.map((n) => ({ ...n, range: toRange(n.cidr) })).filter((n): n is typeof n & { range: ParsedRange } => !!n.range);
+  const out: RuleFinding[] = [];
+  for (const { path, peer } of peersOf(np)) {
+    const cidr = peer.ipBlock?.cidr;
+    const range = cidr ? toRange(cidr) : undefined;
+    if (!cidr || !range || range.prefix === 0) continue; // 0.0.0.0/0 is ipblock-world's
+    const excepts = (peer.ipBlock?.except ?? []).map(toRange).filter((r): r is ParsedRange => !!r);
+    const hit = parsed.find((n) => rangesOverlap(range, n.range) && !excepts.some((e) => rangeContains(e, n.range)));
+    if (!hit) continue;
+    out.push({
+      field: path.child('ipBlock', 'cidr').toString(),
+      message: `${cidr} overlaps the ${hit.kind} network ${hit.cidr}; ${hit.kind === 'pod' ? 'pod IPs change when pods restart' : 'policies see pod IPs, not service IPs'}`,
+    });
+  }
+  return out;
+}
+
+export const ipblockClusterCidr: Rule<ClusterCIDRParams> = {
+  id: 'ipblock-cluster-cidr',
+  title: 'ipBlock holds pod or service IPs',
+  description:
+    'ipBlock is meant for traffic from or to outside the cluster. Pod IPs change on every restart, and service IPs are translated to pod IPs before policies apply, so an ipBlock over the pod or service network breaks silently.',
+  remediation: 'select the pods with podSelector / namespaceSelector instead of their IPs',
+  defaultAction: 'warn',
+  seeds: ['002', '003'],
+  needsSubmitted: false,
+  needsCluster: false,
+  operations: ['CREATE', 'UPDATE'],
+  params: PARAMS,
+  check(np, { params }) {
+    return clusterCidrFindings(np, [
+      ...params.podCIDRs.map((cidr) => ({ kind: 'pod' as const, cidr })),
+      ...params.serviceCIDRs.map((cidr) => ({ kind: 'service' as const, cidr })),
+    ]);
+  },
+};

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { toRange } from '../netpol/cidr.js';
+import type { Rule } from './types.js';
+import { peersOf } from './walk.js';
+
+const NO_PARAMS = z.strictObject({});
+
+export const ipblockWorld: Rule<z.infer<typeof NO_PARAMS>> = {
+  id: 'ipblock-world',
+  title: 'ipBlock allows the whole internet',
+  description:
+    'An ipBlock of 0.0.0.0/0 or ::/0 matches every address: for ingress every client on the internet, for egress every destination. Pod traffic is matched too unless the pod network is excepted.',
+  remediation: 'narrow the CIDR to the networks you need, or add except ranges for the pod, service and private networks',
+  defaultAction: 'warn',
+  seeds: ['003'],
+  needsSubmitted: false,
+  needsCluster: false,
+  operations: ['CREATE', 'UPDATE'],
+  params: NO_PARAMS,
+  check(np) {
+    return peersOf(np).flatMap(({ path, peer, rule }) => {
+      const cidr = peer.ipBlock?.cidr;
+      const range = cidr ? toRange(cidr) : undefined;
+      if (!cidr || !range || range.prefix !== 0) return [];
+      const except = peer.ipBlock?.except ?? [];
+      const scope = rule.direction === 'ingress' ? 'admits every client address' : 'reaches every address';
+      return [
+        {
+          field: path.child('ipBlock', 'cidr').toString(),
+          message: except.length
+            ? `${cidr} ${scope} except ${except.length} range(s)`
+            : `${cidr} ${scope}`,
+        },
+      ];
+    });
+  },
+};

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { isEmptySelector } from '../k8s/labels.js';
+import type { Rule } from './types.js';
+import { peersOf } from './walk.js';
+
+const NO_PARAMS = z.strictObject({});
+
+export const namespaceSelectorAll: Rule<z.infer<typeof NO_PARAMS>> = {
+  id: 'namespace-selector-all',
+  title: 'Peer selects every pod in every namespace',
+  description:
+    'A peer with `namespaceSelector: {}` and no podSelector matches every pod in every namespace of the cluster, including kube-system and other teams.',
+  remediation: 'select the namespaces you mean (kubernetes.io/metadata.name), or add a podSelector to the same peer',
+  defaultAction: 'warn',
+  seeds: ['003'],
+  needsSubmitted: false,
+  needsCluster: false,
+  operations: ['CREATE', 'UPDATE'],
+  params: NO_PARAMS,
+  check(np) {
+    return peersOf(np)
+      .filter(({ peer }) => peer.namespaceSelector !== undefined && isEmptySelector(peer.namespaceSelector) && peer.podSelector === undefined)
+      .map(({ path, rule }) => ({
+        field: path.child('namespaceSelector').toString(),
+        message: `{} without a podSelector ${rule.direction === 'ingress' ? 'admits' : 'reaches'} every pod in every namespace`,
+      }));
+  },
+};

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import type { Rule } from './types.js';
+import { rulesOf } from './walk.js';
+
+const PARAMS = z.strictObject({
+  maxSpan: z.number().int().min(0).max(65534).default(1000).describe('The most ports one range may span (endPort - port).'),
+});
+
+export const portRangeTooWide: Rule<z.infer<typeof PARAMS>> = {
+  id: 'port-range-too-wide',
+  title: 'Port range wider than allowed',
+  description: 'A port range (port .. endPort) spanning more ports than configured opens services nobody listed.',
+  remediation: 'narrow the range, or list the ports one by one',
+  defaultAction: 'warn',
+  seeds: ['003'],
+  needsSubmitted: false,
+  needsCluster: false,
+  operations: ['CREATE', 'UPDATE'],
+  params: PARAMS,
+  check(np, { params }) {
+    return rulesOf(np).flatMap((r) =>
+      (r.ports ?? []).flatMap((p, j) => {
+        if (typeof p.port !== 'number' || p.endPort === undefined) return [];
+        const span = p.endPort - p.port;
+        if (span <= params.maxSpan) return [];
+        return [{ field: r.path.child('ports').index(j).child('endPort').toString(), message: `range ${p.port}-${p.endPort} spans ${span} ports, more than ${params.maxSpan}` }];
+      }),
+    );
+  },
+};

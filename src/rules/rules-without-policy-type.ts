@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import type { Rule, RuleFinding } from './types.js';
+
+const NO_PARAMS = z.strictObject({});
+
+export const rulesWithoutPolicyType: Rule<z.infer<typeof NO_PARAMS>> = {
+  id: 'rules-without-policy-type',
+  title: 'Rules for a direction the policy does not isolate',
+  description:
+    'When policyTypes is given and lacks Egress, the egress rules are ignored (and likewise for Ingress): the API server accepts the policy, the rules do nothing, and nobody is told.',
+  remediation: 'add the direction to policyTypes, or remove the rules that cannot apply',
+  defaultAction: 'deny',
+  seeds: ['003', '004'],
+  needsSubmitted: false,
+  needsCluster: false,
+  operations: ['CREATE', 'UPDATE'],
+  params: NO_PARAMS,
+  check(np) {
+    const types = np.spec?.policyTypes ?? [];
+    if (types.length === 0) return []; // inferred: never contradicts the rules
+    const out: RuleFinding[] = [];
+    if ((np.spec?.ingress?.length ?? 0) > 0 && !types.includes('Ingress')) {
+      out.push({ field: 'spec.ingress', message: `${np.spec?.ingress?.length} ingress rule(s) are ignored: policyTypes lacks Ingress`, fix: 'add Ingress to policyTypes, or remove spec.ingress' });
+    }
+    if ((np.spec?.egress?.length ?? 0) > 0 && !types.includes('Egress')) {
+      out.push({ field: 'spec.egress', message: `${np.spec?.egress?.length} egress rule(s) are ignored: policyTypes lacks Egress`, fix: 'add Egress to policyTypes, or remove spec.egress' });
+    }
+    return out;
+  },
+};

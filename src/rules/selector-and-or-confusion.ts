@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import type { Rule, RuleFinding } from './types.js';
+import { rulesOf, showSelector } from './walk.js';
+
+const NO_PARAMS = z.strictObject({});
+
+export const selectorAndOrConfusion: Rule<z.infer<typeof NO_PARAMS>> = {
+  id: 'selector-and-or-confusion',
+  title: 'namespaceSelector and podSelector in separate items (OR, not AND)',
+  description:
+    'Two list items, `- namespaceSelector: ...` and `- podSelector: ...`, are ORed: every pod of the selected namespaces, or the selected pods of this namespace. Written as one item with both keys they are ANDed: only the selected pods inside the selected namespaces. The two readings differ by one dash, and the OR is usually much wider than intended.',
+  remediation: 'if you meant the selected pods inside the selected namespaces, put both selectors in one item',
+  defaultAction: 'warn',
+  seeds: ['001', '003'],
+  needsSubmitted: false,
+  needsCluster: false,
+  operations: ['CREATE', 'UPDATE'],
+  params: NO_PARAMS,
+  check(np) {
+    const out: RuleFinding[] = [];
+    for (const rule of rulesOf(np)) {
+      const peers = rule.peers ?? [];
+      const nsOnly = peers.findIndex((p) => p.namespaceSelector !== undefined && p.podSelector === undefined && p.ipBlock === undefined);
+      const podOnly = peers.findIndex((p) => p.podSelector !== undefined && p.namespaceSelector === undefined && p.ipBlock === undefined);
+      if (nsOnly < 0 || podOnly < 0) continue;
+      const ns = showSelector(peers[nsOnly]?.namespaceSelector);
+      const pods = showSelector(peers[podOnly]?.podSelector);
+      const list = rule.path.child(rule.peersField).toString();
+      out.push({
+        field: list,
+        message: `items [${nsOnly}] namespaceSelector and [${podOnly}] podSelector are ORed: any pod in namespaces ${ns}, or pods ${pods} in this namespace`,
+        fix: `for pods ${pods} inside namespaces ${ns} only, write one item: "- namespaceSelector: ${ns}" with "podSelector: ${pods}" under it (no dash)`,
+      });
+    }
+    return out;
+  },
+};

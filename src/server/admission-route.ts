@@ -1,0 +1,141 @@
+/**
+ * POST /validate and POST /mutate: read the AdmissionReview, decide with reviewNetworkPolicy (or
+ * the defaulting patch), answer through the three response helpers, log one line, count it.
+ */
+import { performance } from 'node:perf_hooks';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseAdmissionReview } from '../admission/parse.js';
+import { allow, deny, patch } from '../admission/respond.js';
+import type { AdmissionRequest, AdmissionReviewResponse, AdmissionVersion } from '../admission/types.js';
+import { describeError } from '../errors.js';
+import { badRequestStatus, internalErrorStatus } from '../k8s/status.js';
+import { defaultNetworkPolicy } from '../netpol/defaults.js';
+import type { Deadline } from '../policy/evaluate.js';
+import { type ReviewContext, reviewNetworkPolicy } from '../review.js';
+import type { Endpoint, Metrics } from './metrics.js';
+
+export interface AdmissionRouteOptions {
+  readonly metrics: Metrics;
+  /** The policy, rules and cluster view to judge by, as of now (they reload). */
+  readonly context: () => Omit<ReviewContext, 'deadline' | 'failureMode'>;
+  readonly deadlineMs: number;
+  readonly failureMode: 'allow' | 'deny';
+}
+
+/** The API server appends `?timeout=10s` (its webhook timeout); we answer well before it. */
+function deadlineFor(request: FastifyRequest, configuredMs: number, startedAt: number): Deadline {
+  const q = (request.query as Record<string, unknown> | undefined)?.timeout;
+  let ms = configuredMs;
+  const m = typeof q === 'string' ? /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(q) : null;
+  if (m) {
+    const apiServerMs = Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 's' ? 1000 : 60000);
+    // Leave a quarter of the API server's budget for the network and our own answer.
+    ms = Math.max(1, Math.min(configuredMs, Math.floor(apiServerMs * 0.75)));
+  }
+  return { ms, expired: () => performance.now() - startedAt > ms };
+}
+
+function isNetworkPolicy(req: AdmissionRequest): boolean {
+  // Without a kind (not sent by any API server) we judge the object by what it says it is.
+  if (!req.kind) {
+    const obj = (req.object ?? req.oldObject) as { kind?: unknown } | null | undefined;
+    return obj?.kind === 'NetworkPolicy';
+  }
+  return req.kind.group === 'networking.k8s.io' && req.kind.kind === 'NetworkPolicy';
+}
+
+function logLine(
+  log: FastifyBaseLogger,
+  endpoint: Endpoint,
+  req: AdmissionRequest,
+  verdict: string,
+  durationMs: number,
+  extra: Record<string, unknown> = {},
+): void {
+  log.info(
+    {
+      endpoint,
+      uid: req.uid,
+      namespace: req.namespace ?? '',
+      name: req.name ?? '',
+      operation: req.operation,
+      dryRun: req.dryRun === true,
+      verdict,
+      durationMs: Math.round(durationMs * 1000) / 1000,
+      ...extra,
+    },
+    'admission review',
+  );
+}
+
+function validate(req: AdmissionRequest, version: AdmissionVersion, ctx: ReviewContext, log: FastifyBaseLogger, metrics: Metrics, started: number): AdmissionReviewResponse {
+  const review = reviewNetworkPolicy(
+    {
+      operation: req.operation,
+      object: req.object,
+      oldObject: req.oldObject,
+      namespace: req.namespace,
+      userInfo: req.userInfo,
+      strictFields: false,
+      includeApiWarnings: false,
+    },
+    ctx,
+  );
+  const seconds = (performance.now() - started) / 1000;
+  metrics.recordReview('validate', req.operation, review, seconds);
+  const rules = [...new Set(review.evaluation.findings.map((f) => f.rule))];
+  logLine(log, 'validate', req, review.verdict, seconds * 1000, {
+    ...(rules.length ? { rules } : {}),
+    ...(review.evaluation.skipped.length ? { skipped: review.evaluation.skipped } : {}),
+    ...(review.decodeIssues.length ? { decodeIssues: review.decodeIssues.map((i) => i.message) } : {}),
+  });
+  const extras = { warnings: review.warnings, auditAnnotations: review.auditAnnotations };
+  return review.allowed ? allow(version, req.uid, extras) : deny(version, req.uid, review.status ?? internalErrorStatus('denied'), extras);
+}
+
+function mutate(req: AdmissionRequest, version: AdmissionVersion, log: FastifyBaseLogger, metrics: Metrics, started: number): AdmissionReviewResponse {
+  // Defaulting never fails and never denies: invalid objects are the validating webhook's job.
+  const ops = req.operation === 'CREATE' || req.operation === 'UPDATE' ? defaultNetworkPolicy(req.object).patch : [];
+  const seconds = (performance.now() - started) / 1000;
+  metrics.reviews.inc({ endpoint: 'mutate', operation: req.operation, verdict: ops.length ? 'patched' : 'unchanged' });
+  metrics.duration.observe({ endpoint: 'mutate' }, seconds);
+  logLine(log, 'mutate', req, ops.length ? 'patched' : 'unchanged', seconds * 1000, ops.length ? { patch: ops.map((o) => o.path) } : {});
+  return patch(version, req.uid, ops);
+}
+
+export function registerAdmissionRoutes(app: FastifyInstance, opts: AdmissionRouteOptions): void {
+  const handle = (endpoint: Endpoint) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const started = performance.now();
+    const parsed = parseAdmissionReview(request.body);
+    if (!parsed.ok && parsed.uid === undefined) {
+      opts.metrics.badRequests.inc({ reason: 'no-uid' });
+      request.log.warn({ endpoint, problem: parsed.problem }, 'unreadable admission review');
+      return reply.code(400).send({ error: 'BadRequest', message: parsed.problem });
+    }
+    if (!parsed.ok) {
+      request.log.warn({ endpoint, uid: parsed.uid, problem: parsed.problem }, 'unusable admission review');
+      return deny(parsed.version, parsed.uid, badRequestStatus(`netpol-guard cannot review this request: ${parsed.problem}`));
+    }
+    const { request: req, version } = parsed;
+    try {
+      if (!isNetworkPolicy(req) || (req.subResource ?? '') !== '') {
+        opts.metrics.otherKinds.inc();
+        logLine(request.log, endpoint, req, 'allowed-other-kind', performance.now() - started, { kind: req.kind, subResource: req.subResource });
+        return allow(version, req.uid);
+      }
+      if (endpoint === 'mutate') return mutate(req, version, request.log, opts.metrics, started);
+      const ctx: ReviewContext = {
+        ...opts.context(),
+        deadline: deadlineFor(request, opts.deadlineMs, started),
+        failureMode: opts.failureMode,
+      };
+      return validate(req, version, ctx, request.log, opts.metrics, started);
+    } catch (err) {
+      // Never a bare 500: the API server gets a well-formed answer it can show.
+      request.log.error({ endpoint, uid: req.uid, err: describeError(err) }, 'review failed');
+      return deny(version, req.uid, internalErrorStatus(`netpol-guard failed to review this request: ${describeError(err)}`));
+    }
+  };
+  app.post('/validate', handle('validate'));
+  app.post('/mutate', handle('mutate'));
+}

@@ -1,0 +1,69 @@
+/**
+ * The HTTPS server the API server calls. Built, not listened: callers (serve, tests) listen.
+ * Every limit is explicit, with the reason next to it.
+ */
+import type { ServerOptions as HttpsServerOptions } from 'node:https';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { type AdmissionRouteOptions, registerAdmissionRoutes } from './admission-route.js';
+
+/** An UPDATE carries object and oldObject, each up to etcd's 1.5 MiB request limit. */
+export const BODY_LIMIT_BYTES = 3 * 1024 * 1024;
+
+export interface WebhookAppOptions extends AdmissionRouteOptions {
+  readonly https: HttpsServerOptions;
+  readonly logger: FastifyBaseLogger;
+}
+
+const CLIENT_ERRORS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'the body is not valid JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'the body is empty; expected an AdmissionReview',
+  FST_ERR_CTP_BODY_TOO_LARGE: `the body is larger than ${BODY_LIMIT_BYTES} bytes`,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'the content type is not application/json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'the Content-Length does not match the body',
+};
+
+export function buildWebhookApp(opts: WebhookAppOptions): FastifyInstance {
+  const app = Fastify({
+    https: opts.https,
+    loggerInstance: opts.logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // The API server keeps idle connections for 90s; staying open longer means it always closes
+    // first, so a reused connection is never reset under it.
+    keepAliveTimeout: 120_000,
+    // The longest webhook timeout an API server may configure is 30s: a request that has not
+    // arrived completely by then is a slow or stuck client, not the API server.
+    requestTimeout: 30_000,
+    // An idle TLS connection that never sends a request is dropped after this.
+    connectionTimeout: 60_000,
+    // One log line per review is written by the route; fastify's per-request lines would double it.
+    disableRequestLogging: true,
+    // User-written objects may carry keys such as "__proto__" (as labels, say): the mutating
+    // webhook sees them before the API server validates. JSON.parse keeps them as plain data
+    // and nothing here merges untrusted objects, so they are reviewed, not refused.
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
+    // During shutdown keep answering requests on open connections instead of a bare 503.
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+  });
+  // Headers must arrive within 10s, a guard against connections that trickle them.
+  app.server.headersTimeout = 10_000;
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const known = err.code ? CLIENT_ERRORS[err.code] : undefined;
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status >= 500) request.log.error({ err: err.message, code: err.code }, 'request failed');
+    else request.log.warn({ code: err.code, problem: known ?? err.message }, 'bad request');
+    opts.metrics.badRequests.inc({ reason: err.code ?? 'error' });
+    void reply.code(status).send({
+      error: status >= 500 ? 'InternalError' : status === 413 ? 'RequestEntityTooLarge' : 'BadRequest',
+      message: known ? `${known}: ${err.message}` : err.message,
+    });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ error: 'NotFound', message: `no route ${request.method} ${request.url}; use POST /validate or POST /mutate` });
+  });
+
+  registerAdmissionRoutes(app, opts);
+  return app;
+}
