@@ -9,6 +9,7 @@ import { type ReviewContext, type ReviewRequest, reviewNetworkPolicy } from '../
 import { ALL_RULES } from '../../src/rules/index.js';
 import type { AnyRule } from '../../src/rules/types.js';
 import { z } from 'zod';
+import { stubClusterView } from '../helpers/cluster.js';
 import { makeNetworkPolicy, toIPBlock, withPolicyTypes } from '../helpers/netpol.js';
 
 /** Egress to 0.0.0.0/0: cloud-metadata-egress (deny by default) and ipblock-world (warn). */
@@ -75,7 +76,7 @@ t.test('namespace exemptions, by name and by label selector', async (t) => {
   t.match(byName.auditAnnotations.exempted, /namespace exemption: the scraper needs it/);
 
   const selectorPolicy = 'exemptions:\n  - namespaceSelector: {matchLabels: {tier: platform}}\n    reason: platform namespaces\n';
-  const view = (labels: Record<string, string>): ClusterView => ({ ready: true, namespaceLabels: (ns) => (ns === 'bar' ? labels : undefined) });
+  const view = (labels: Record<string, string>): ClusterView => stubClusterView({ namespaceLabels: (ns) => (ns === 'bar' ? labels : undefined) });
   t.same(effects(reviewNetworkPolicy(request(world), ctx(selectorPolicy, { cluster: view({ tier: 'platform' }) }))), ['cloud-metadata-egress:exempt', 'ipblock-world:exempt']);
   t.same(effects(reviewNetworkPolicy(request(world), ctx(selectorPolicy, { cluster: view({ tier: 'apps' }) }))), ['cloud-metadata-egress:deny', 'ipblock-world:warn']);
   t.same(effects(reviewNetworkPolicy(request(world), ctx(selectorPolicy))), ['cloud-metadata-egress:deny', 'ipblock-world:warn'], 'no cluster view: a selector cannot match');
