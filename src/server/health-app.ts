@@ -2,7 +2,7 @@
  * Plain-HTTP server for probes and metrics, on its own port so that kubelet and Prometheus never
  * need the webhook's TLS trust, and a probe never competes with admission traffic.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Metrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
 
@@ -15,7 +15,7 @@ export interface HealthAppOptions {
 export function buildHealthApp(opts: HealthAppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: opts.logger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Probes are tiny; anything else is not for us.
     bodyLimit: 1024,
     requestTimeout: 10_000,

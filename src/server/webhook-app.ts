@@ -2,9 +2,12 @@
  * The HTTPS server the API server calls. Built, not listened: callers (serve, tests) listen.
  * Every limit is explicit, with the reason next to it.
  */
-import type { ServerOptions as HttpsServerOptions } from 'node:https';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Server as HttpsServer, ServerOptions as HttpsServerOptions } from 'node:https';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import { type AdmissionRouteOptions, registerAdmissionRoutes } from './admission-route.js';
+
+/** The webhook app: fastify over node:https, so the server can swap its certificate. */
+export type WebhookApp = FastifyInstance<HttpsServer>;
 
 /** An UPDATE carries object and oldObject, each up to etcd's 1.5 MiB request limit. */
 export const BODY_LIMIT_BYTES = 3 * 1024 * 1024;
@@ -22,8 +25,8 @@ const CLIENT_ERRORS: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'the Content-Length does not match the body',
 };
 
-export function buildWebhookApp(opts: WebhookAppOptions): FastifyInstance {
-  const app = Fastify({
+export function buildWebhookApp(opts: WebhookAppOptions): WebhookApp {
+  const app = Fastify<HttpsServer>({
     https: opts.https,
     loggerInstance: opts.logger,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -36,7 +39,7 @@ export function buildWebhookApp(opts: WebhookAppOptions): FastifyInstance {
     // An idle TLS connection that never sends a request is dropped after this.
     connectionTimeout: 60_000,
     // One log line per review is written by the route; fastify's per-request lines would double it.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // User-written objects may carry keys such as "__proto__" (as labels, say): the mutating
     // webhook sees them before the API server validates. JSON.parse keeps them as plain data
     // and nothing here merges untrusted objects, so they are reviewed, not refused.
@@ -55,6 +58,8 @@ export function buildWebhookApp(opts: WebhookAppOptions): FastifyInstance {
     if (status >= 500) request.log.error({ err: err.message, code: err.code }, 'request failed');
     else request.log.warn({ code: err.code, problem: known ?? err.message }, 'bad request');
     opts.metrics.badRequests.inc({ reason: err.code ?? 'error' });
+    // An oversized body is still arriving: answer, then close rather than read megabytes more.
+    if (status === 413) void reply.header('connection', 'close');
     void reply.code(status).send({
       error: status >= 500 ? 'InternalError' : status === 413 ? 'RequestEntityTooLarge' : 'BadRequest',
       message: known ? `${known}: ${err.message}` : err.message,

@@ -1,0 +1,30 @@
+/**
+ * `netpol-guard rules` and `netpol-guard policy`: what the org policy can say.
+ */
+import { parseArgs } from 'node:util';
+import { NpgError } from '../errors.js';
+import { BUILTIN_POLICY_YAML } from '../policy/builtin.js';
+import { ALL_RULES } from '../rules/index.js';
+import { type CatalogueFormat, renderCatalogue } from './rules-catalogue.js';
+
+export async function runRules(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { output: { type: 'string', short: 'o', default: 'table' }, help: { type: 'boolean' } } });
+  if (values.help) {
+    process.stdout.write('Usage: netpol-guard rules [-o table|json|markdown]\n');
+    return 0;
+  }
+  if (!['table', 'json', 'markdown'].includes(values.output)) {
+    throw new NpgError('NPG_OPTION_INVALID', `-o must be table, json or markdown, got ${JSON.stringify(values.output)}`);
+  }
+  process.stdout.write(renderCatalogue(ALL_RULES, values.output as CatalogueFormat));
+  return 0;
+}
+
+export async function runPolicy(argv: string[]): Promise<number> {
+  if (argv.includes('--help')) {
+    process.stdout.write('Usage: netpol-guard policy\n\nPrints the built-in org policy; save it, edit it, pass it with --policy.\n');
+    return 0;
+  }
+  process.stdout.write(BUILTIN_POLICY_YAML);
+  return 0;
+}

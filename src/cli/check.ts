@@ -1,0 +1,71 @@
+/**
+ * `netpol-guard check`: the webhook's verdicts, offline, for manifests in a pull request.
+ */
+import { parseArgs } from 'node:util';
+import { NpgError } from '../errors.js';
+import { builtinPolicy, loadPolicyFile } from '../policy/load.js';
+import type { ReviewContext } from '../review.js';
+import { ALL_RULES } from '../rules/index.js';
+import { checkObjects, exitCode } from './check-core.js';
+import { COLOR, PLAIN, renderJson, renderSarif, renderText } from './check-render.js';
+import { loadClusterState } from './cluster-state.js';
+import { readInputs } from './inputs.js';
+
+export const CHECK_USAGE = `Usage: netpol-guard check [options] PATH...
+
+Checks NetworkPolicy manifests (files, directories searched for .yaml/.yml/.json, or - for stdin)
+and gives the verdict the webhook would give: the API server's own validation and defaulting, then
+the org policy. Other kinds of documents are skipped.
+
+Options:
+  --policy FILE           org policy (default: the built-in one)
+  --cluster-state PATH    manifests of the cluster (namespaces, pods, services...) for cluster-aware rules
+  --namespace NS          namespace for objects without one (default: "default", as kubectl's usual)
+  -o, --output FORMAT     text (default), json or sarif
+  --strict                exit 1 on warnings too
+  --no-color              plain text even on a terminal
+
+Exit codes: 0 nothing denied, 1 something denied (or warned, with --strict), 2 usage or input errors.
+`;
+
+export async function runCheck(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        policy: { type: 'string' },
+        'cluster-state': { type: 'string', multiple: true },
+        namespace: { type: 'string' },
+        output: { type: 'string', short: 'o', default: 'text' },
+        strict: { type: 'boolean', default: false },
+        'no-color': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new NpgError('NPG_OPTION_INVALID', `${(err as Error).message}\n\n${CHECK_USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(CHECK_USAGE);
+    return 0;
+  }
+  if (!['text', 'json', 'sarif'].includes(values.output)) throw new NpgError('NPG_OPTION_INVALID', `-o must be text, json or sarif, got ${JSON.stringify(values.output)}`);
+  if (positionals.length === 0) throw new NpgError('NPG_OPTION_INVALID', `no input given\n\n${CHECK_USAGE}`);
+
+  const policy = values.policy ? await loadPolicyFile(values.policy) : builtinPolicy();
+  const cluster = values['cluster-state'] ? await loadClusterState(values['cluster-state']) : undefined;
+  const ctx: ReviewContext = { policy, rules: ALL_RULES, ...(cluster ? { cluster } : {}) };
+  const { objects, errors, files } = await readInputs(positionals);
+  const report = checkObjects(objects, errors, files, ctx, values.namespace);
+
+  if (values.output === 'json') process.stdout.write(renderJson(report));
+  else if (values.output === 'sarif') process.stdout.write(renderSarif(report, ALL_RULES));
+  else {
+    const color = !values['no-color'] && process.stdout.isTTY === true && !process.env.NO_COLOR;
+    process.stdout.write(renderText(report, color ? COLOR : PLAIN));
+  }
+  return exitCode(report, values.strict);
+}

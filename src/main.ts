@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+/**
+ * netpol-guard: serve | check | explain | rules | policy | version.
+ */
+import { runCheck } from './cli/check.js';
+import { runExplain } from './cli/explain.js';
+import { runPolicy, runRules } from './cli/catalogue-commands.js';
+import { describeError, NpgError } from './errors.js';
+import { parseServeOptions, serveUsage } from './server/options.js';
+import { startServer } from './server/serve.js';
+import { VERSION } from './version.js';
+
+const USAGE = `netpol-guard ${VERSION}: guards every NetworkPolicy a Kubernetes cluster accepts.
+
+Usage:
+  netpol-guard serve [options]          run the admission webhook (validate + mutate)
+  netpol-guard check [options] PATH...  check NetworkPolicy manifests offline, as the webhook would
+  netpol-guard explain [options] PATH...
+                                         explain NetworkPolicies in plain words
+  netpol-guard rules [-o table|json|markdown]
+                                         list the org-policy rules
+  netpol-guard policy                   print the built-in org policy (a starting point for your own)
+  netpol-guard version
+
+Run a command with --help for its options.
+`;
+
+async function serve(argv: string[]): Promise<number> {
+  const options = parseServeOptions(argv);
+  if (options.help) {
+    process.stdout.write(serveUsage());
+    return 0;
+  }
+  const server = await startServer(options);
+  await new Promise<void>((resolveSignal) => {
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals++;
+      if (signals > 1) process.exit(1); // a second signal: stop now
+      void server.shutdown(signal).then(resolveSignal);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serve(rest);
+    case 'check':
+      return runCheck(rest);
+    case 'explain':
+      return runExplain(rest);
+    case 'rules':
+      return runRules(rest);
+    case 'policy':
+      return runPolicy(rest);
+    case 'version':
+    case '--version':
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`netpol-guard: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`netpol-guard: ${describeError(err)}\n`);
+    process.exitCode = err instanceof NpgError && err.code === 'NPG_OPTION_INVALID' ? 2 : 1;
+  },
+);

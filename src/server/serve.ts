@@ -1,0 +1,137 @@
+/**
+ * `netpol-guard serve`: wires the certificate source, the org policy, the cluster view, metrics
+ * and the two listeners, then handles shutdown. The only place the server does I/O setup.
+ */
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import { describeError, NpgError } from '../errors.js';
+import { ALL_RULES } from '../rules/index.js';
+import { ensureDevCertificates } from '../tls/dev-certs.js';
+import { CertificateSource, tlsServerOptions } from '../tls/source.js';
+import { VERSION } from '../version.js';
+import { Drain } from './drain.js';
+import { buildHealthApp } from './health-app.js';
+import { Metrics } from './metrics.js';
+import type { HostPort, ServeOptions } from './options.js';
+import { PolicySource } from './policy-source.js';
+import { Readiness } from './readiness.js';
+import { buildWebhookApp } from './webhook-app.js';
+
+export interface RunningServer {
+  readonly webhookUrl: string;
+  readonly healthUrl: string;
+  readonly caFile?: string;
+  /** Stops being ready, waits the shutdown delay, drains in-flight reviews, closes everything. */
+  shutdown(reason: string): Promise<void>;
+}
+
+function url(scheme: string, address: HostPort, port: number): string {
+  const host = address.host === '0.0.0.0' || address.host === '' ? '127.0.0.1' : address.host.includes(':') ? `[${address.host}]` : address.host;
+  return `${scheme}://${host}:${port}`;
+}
+
+function listeningPort(app: FastifyInstance): number {
+  const addr = app.server.address();
+  return typeof addr === 'object' && addr ? addr.port : 0;
+}
+
+async function listen(app: FastifyInstance, address: HostPort, what: string): Promise<void> {
+  try {
+    await app.listen({ host: address.host, port: address.port });
+  } catch (err) {
+    throw new NpgError('NPG_LISTEN_FAILED', `cannot listen for ${what} on ${address.host}:${address.port}: ${describeError(err)}`, { cause: err });
+  }
+}
+
+async function openCertificates(options: ServeOptions, log: Logger): Promise<{ source: CertificateSource; caFile?: string }> {
+  if (options.tlsCert && options.tlsKey) {
+    const source = await CertificateSource.open({ certFile: options.tlsCert, keyFile: options.tlsKey, clientCAFile: options.clientCA, logger: log });
+    return { source };
+  }
+  const dev = await ensureDevCertificates({ dir: options.certDir, sans: [...options.tlsSans] });
+  log.info(
+    { caFile: resolve(dev.caCertPath), certFile: resolve(dev.certPath), generated: dev.generated, reason: dev.reason, caBundle: dev.caBundle },
+    `${dev.generated ? 'generated' : 'reusing'} development certificates in ${options.certDir}; put caBundle into the webhook configuration`,
+  );
+  const source = await CertificateSource.open({ certFile: dev.certPath, keyFile: dev.keyPath, clientCAFile: options.clientCA, logger: log });
+  return { source, caFile: resolve(dev.caCertPath) };
+}
+
+export async function startServer(options: ServeOptions, log: Logger = pino({ level: options.logLevel })): Promise<RunningServer> {
+  const metrics = new Metrics(VERSION);
+  const readiness = new Readiness();
+
+  const { source: certificates, caFile } = await openCertificates(options, log);
+  const recordCertificate = () => metrics.certificateExpiry.set(certificates.state().notAfter.getTime() / 1000);
+  recordCertificate();
+  readiness.add('certificate', () => {
+    const s = certificates.state();
+    const detail = `${s.subject} valid until ${s.notAfter.toISOString()}${s.lastError ? `; last rotation rejected: ${s.lastError}` : ''}`;
+    return { ok: s.ready, detail: s.ready ? detail : `no valid certificate: ${detail}` };
+  });
+
+  const policy = await PolicySource.open(options.policy, log, {
+    onReload: (ok) => {
+      metrics.policyReloads.inc({ result: ok ? 'success' : 'failure' });
+      metrics.policyValid.set(ok ? 1 : 0);
+    },
+  });
+  metrics.policyValid.set(1);
+  readiness.add('policy', () => policy.readiness());
+  readiness.add('cluster', () => ({ ok: true, detail: 'cluster-aware rules disabled' }));
+
+  const webhook = buildWebhookApp({
+    https: tlsServerOptions(certificates, { clientCA: options.clientCA !== undefined }),
+    logger: log,
+    metrics,
+    context: () => ({ policy: policy.policy(), rules: ALL_RULES }),
+    deadlineMs: options.deadlineMs,
+    failureMode: options.failureMode,
+  });
+  const drain = new Drain();
+  drain.install(webhook);
+  certificates.on('reload', (context) => {
+    webhook.server.setSecureContext(context);
+    metrics.certificateReloads.inc({ result: 'success' });
+    recordCertificate();
+  });
+  certificates.on('reloadError', () => metrics.certificateReloads.inc({ result: 'failure' }));
+  const health = buildHealthApp({ logger: log, metrics, readiness });
+
+  await listen(health, options.healthListen, 'health and metrics');
+  await listen(webhook, options.listen, 'the webhook');
+  const webhookUrl = url('https', options.listen, listeningPort(webhook));
+  const healthUrl = url('http', options.healthListen, listeningPort(health));
+  log.info(
+    { webhook: webhookUrl, health: healthUrl, caFile, policy: policy.policy().source, version: VERSION },
+    `netpol-guard ${VERSION} serving ${webhookUrl}/validate and ${webhookUrl}/mutate; probes and metrics on ${healthUrl}/readyz and ${healthUrl}/metrics` +
+      (caFile ? `; try: curl --cacert ${caFile} -H 'Content-Type: application/json' --data @examples/admission-review.json ${webhookUrl}/validate` : ''),
+  );
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (reason: string): Promise<void> => {
+    stopping ??= (async () => {
+      log.info({ reason, delayMs: options.shutdownDelayMs, timeoutMs: options.shutdownTimeoutMs }, 'shutting down: no longer ready');
+      readiness.markShuttingDown();
+      drain.begin();
+      // Stay up while endpoints drop us, so the API server stops sending new reviews here.
+      await sleep(options.shutdownDelayMs);
+      // Reviews the app accepted are always answered; a hard bound covers a client that never
+      // finishes sending (requestTimeout would end it too, but later).
+      const hardStop = setTimeout(() => {
+        log.warn({ timeoutMs: options.shutdownTimeoutMs }, 'connections still open past the shutdown bound; closing them');
+        webhook.server.closeAllConnections();
+      }, options.shutdownTimeoutMs + 2000);
+      if (!(await drain.close(webhook, options.shutdownTimeoutMs))) {
+        log.warn({ timeoutMs: options.shutdownTimeoutMs }, 'reviews kept arriving during the whole shutdown bound; stopped accepting anyway');
+      }
+      clearTimeout(hardStop);
+      await Promise.all([health.close(), certificates.close(), policy.close()]);
+      log.info('stopped');
+    })();
+    return stopping;
+  };
+  return { webhookUrl, healthUrl, ...(caFile ? { caFile } : {}), shutdown };
+}

@@ -1,0 +1,140 @@
+/**
+ * The webhook over real TLS on 127.0.0.1, trusting the generated CA: the AdmissionReview contract
+ * for /validate and /mutate, bad input, other kinds, DELETE and dry runs.
+ */
+import t from 'tap';
+import { CD, fromPodSelector, makeNetworkPolicy, port, toIPBlock, withIngressPorts, withPolicyTypes } from '../helpers/netpol.js';
+import { admissionReview, postReview, request, startTestServer } from '../helpers/server.js';
+
+type Review = { apiVersion: string; kind: string; response: Record<string, unknown> & { uid: string; allowed: boolean; status?: Record<string, unknown> } };
+
+t.test('webhook', async (t) => {
+  const server = await startTestServer(t);
+  const uid = 'b8c1a2d4-0000-4000-8000-000000000001';
+
+  t.test('a good policy is allowed, with nothing else in the answer', async (t) => {
+    const good = makeNetworkPolicy(fromPodSelector(CD), withIngressPorts(port('TCP', 80)), withPolicyTypes('Ingress'));
+    const res = await postReview(server, '/validate', admissionReview(good));
+    t.equal(res.status, 200);
+    t.same(res.json, {
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      response: { uid, allowed: true, auditAnnotations: { verdict: 'allowed' } },
+    });
+  });
+
+  t.test('an invalid policy: 422 exactly as the API server builds it', async (t) => {
+    const res = await postReview(server, '/validate', admissionReview(makeNetworkPolicy(withIngressPorts(port('ICMP', 80)), withPolicyTypes('Ingress'))));
+    const body = res.json as Review;
+    t.equal(body.response.uid, uid);
+    t.equal(body.response.allowed, false);
+    t.same(body.response.status, {
+      status: 'Failure',
+      message: 'NetworkPolicy.networking.k8s.io "foo" is invalid: spec.ingress[0].ports[0].protocol: Unsupported value: "ICMP": supported values: "TCP", "UDP", "SCTP"',
+      reason: 'Invalid',
+      details: {
+        group: 'networking.k8s.io',
+        kind: 'NetworkPolicy',
+        name: 'foo',
+        causes: [{ reason: 'FieldValueNotSupported', message: 'Unsupported value: "ICMP": supported values: "TCP", "UDP", "SCTP"', field: 'spec.ingress[0].ports[0].protocol' }],
+      },
+      code: 422,
+    });
+    t.notOk('patch' in body.response, 'a validating answer never carries a patch');
+    t.notOk('patchType' in body.response);
+  });
+
+  t.test('an org-policy denial: 403 with every violation, warnings, audit annotations', async (t) => {
+    const res = await postReview(server, '/validate', admissionReview(makeNetworkPolicy(toIPBlock({ cidr: '0.0.0.0/0' }), withPolicyTypes('Ingress', 'Egress'))));
+    const body = res.json as Review;
+    t.equal(body.response.allowed, false);
+    t.equal(body.response.status?.code, 403);
+    t.equal(body.response.status?.reason, 'Forbidden');
+    t.match(body.response.status?.message, /\[cloud-metadata-egress\] spec\.egress\[0\]\.to\[0\]\.ipBlock\.cidr: 0\.0\.0\.0\/0 includes the cloud metadata address/);
+    t.match(body.response.warnings, ['[ipblock-world] spec.egress[0].to[0].ipBlock.cidr: 0.0.0.0/0 reaches every address']);
+    t.match((body.response.auditAnnotations as Record<string, string>).rules, /cloud-metadata-egress/);
+  });
+
+  t.test('v1beta1 is answered in v1beta1', async (t) => {
+    const res = await postReview(server, '/validate', admissionReview(makeNetworkPolicy(), { version: 'admission.k8s.io/v1beta1' }));
+    t.equal((res.json as Review).apiVersion, 'admission.k8s.io/v1beta1');
+    t.equal((res.json as Review).response.uid, uid);
+  });
+
+  t.test('/mutate returns the defaulting patch, base64 JSONPatch', async (t) => {
+    const submitted = makeNetworkPolicy(withIngressPorts(port(undefined, 80)));
+    const res = await postReview(server, '/mutate', admissionReview(submitted));
+    const body = res.json as Review;
+    t.equal(body.response.allowed, true);
+    t.equal(body.response.patchType, 'JSONPatch');
+    const ops = JSON.parse(Buffer.from(body.response.patch as string, 'base64').toString('utf8'));
+    t.same(ops.map((o: { op: string; path: string }) => `${o.op} ${o.path}`).sort(), ['add /spec/ingress/0/ports/0/protocol', 'add /spec/policyTypes']);
+    const nothing = await postReview(server, '/mutate', admissionReview(makeNetworkPolicy(withPolicyTypes('Ingress'))));
+    t.same((nothing.json as Review).response, { uid, allowed: true }, 'no patch fields when nothing changes');
+    const invalid = await postReview(server, '/mutate', admissionReview({ ...makeNetworkPolicy(), spec: { ingress: 'nonsense' } }));
+    t.equal((invalid.json as Review).response.allowed, true, 'never denies: invalid objects are the validating webhook\'s job');
+  });
+
+  t.test('other kinds are allowed untouched', async (t) => {
+    const res = await postReview(server, '/validate', admissionReview({ kind: 'Pod', metadata: { name: 'p' } }, { kind: { group: '', version: 'v1', kind: 'Pod' } }));
+    t.same((res.json as Review).response, { uid, allowed: true });
+    const mutate = await postReview(server, '/mutate', admissionReview({ kind: 'Pod' }, { kind: { group: '', version: 'v1', kind: 'Pod' } }));
+    t.same((mutate.json as Review).response, { uid, allowed: true });
+    t.ok(server.logs.some((l) => l.verdict === 'allowed-other-kind'), 'and logged');
+  });
+
+  t.test('DELETE is reviewed only by deletion rules; dry runs get the same verdict', async (t) => {
+    const stored = makeNetworkPolicy((np) => (np.metadata!.labels = { 'netpol-guard.io/protected': 'true' }));
+    const dev = await postReview(server, '/validate', admissionReview(null, { operation: 'DELETE', oldObject: stored, userInfo: { username: 'dev', groups: ['developers'] } }));
+    t.equal((dev.json as Review).response.allowed, false, 'a protected policy');
+    t.match((dev.json as Review).response.status?.message, /\[protected-policy\]/);
+    const plain = await postReview(server, '/validate', admissionReview(null, { operation: 'DELETE', oldObject: makeNetworkPolicy(toIPBlock({ cidr: '0.0.0.0/0' })) }));
+    t.equal((plain.json as Review).response.allowed, true, 'other rules do not look at deletions');
+    const risky = makeNetworkPolicy(toIPBlock({ cidr: '0.0.0.0/0' }), withPolicyTypes('Egress'));
+    const wet = await postReview(server, '/validate', admissionReview(risky));
+    const dry = await postReview(server, '/validate', admissionReview(risky, { dryRun: true }));
+    t.same((dry.json as Review).response, (wet.json as Review).response);
+    t.ok(server.logs.some((l) => l.dryRun === true && l.verdict === 'forbidden'), 'dryRun is logged');
+  });
+
+  t.test('bad input: always a clear answer', async (t) => {
+    const post = (body: string, headers = { 'content-type': 'application/json' }) =>
+      request(`${server.webhookUrl}/validate`, { ca: server.ca, body, headers });
+    const notJson = await post('{"apiVersion": ');
+    t.equal(notJson.status, 400);
+    t.match(notJson.json, { error: 'BadRequest', message: /not valid JSON/ });
+    const noRequest = await post('{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}');
+    t.equal(noRequest.status, 400);
+    t.same(noRequest.json, { error: 'BadRequest', message: 'the AdmissionReview has no "request" object' });
+    const noUid = await post('{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"operation":"CREATE"}}');
+    t.equal(noUid.status, 400);
+    t.match(noUid.json, { message: /request\.uid is missing/ });
+    const badOp = await post(JSON.stringify(admissionReview(makeNetworkPolicy(), { operation: 'PATCH', uid: 'u-7' })));
+    t.equal(badOp.status, 200, 'with a uid, the answer is an AdmissionReview');
+    t.match(badOp.json, { response: { uid: 'u-7', allowed: false, status: { code: 400, message: /request\.operation "PATCH" is not one of/ } } });
+    const badVersion = await post(JSON.stringify({ ...admissionReview(makeNetworkPolicy(), { uid: 'u-8' }), apiVersion: 'admission.k8s.io/v2' }));
+    t.match(badVersion.json, { apiVersion: 'admission.k8s.io/v1', response: { uid: 'u-8', allowed: false } });
+    const malformed = await post(JSON.stringify(admissionReview({ ...makeNetworkPolicy(), spec: { ingress: [{ ports: [{ port: { x: 1 } }] }] } })));
+    t.match(malformed.json, { response: { allowed: false, status: { code: 400, reason: 'BadRequest', message: /expected a port number or a port name/ } } });
+    const wrongType = await post('{}', { 'content-type': 'text/html' });
+    t.equal(wrongType.status, 415);
+    t.match(wrongType.json, { error: 'BadRequest', message: /content type/ });
+    const notFound = await request(`${server.webhookUrl}/nope`, { ca: server.ca, method: 'GET' });
+    t.equal(notFound.status, 404);
+    t.match(notFound.json, { message: /use POST \/validate or POST \/mutate/ });
+  });
+
+  t.test('a body over the limit is answered, not dropped', async (t) => {
+    const huge = JSON.stringify(admissionReview({ ...makeNetworkPolicy(), metadata: { name: 'x', annotations: { a: 'x'.repeat(4 * 1024 * 1024) } } }));
+    const res = await request(`${server.webhookUrl}/validate`, { ca: server.ca, body: huge, headers: { 'content-type': 'application/json' } });
+    t.equal(res.status, 413);
+    t.match(res.json, { error: 'RequestEntityTooLarge', message: /larger than 3145728 bytes/ });
+  });
+
+  t.test('one log line per review, with what an operator needs', async (t) => {
+    const line = server.logs.find((l) => l.msg === 'admission review' && l.endpoint === 'validate' && l.verdict === 'invalid');
+    t.ok(line);
+    t.match(line, { uid, namespace: 'bar', name: 'foo', operation: 'CREATE', dryRun: false, verdict: 'invalid' });
+    t.type(line?.durationMs, 'number');
+  });
+});
