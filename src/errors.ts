@@ -40,5 +40,12 @@ export class NpgError extends Error {
 export function describeError(err: unknown): string {
   if (err instanceof NpgError) return err.toString();
   if (err instanceof Error) return err.message;
+  if (err !== null && typeof err === 'object') {
+    try {
+      return JSON.stringify(err);
+    } catch {
+      return Object.prototype.toString.call(err);
+    }
+  }
   return String(err);
 }

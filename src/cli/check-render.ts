@@ -42,7 +42,7 @@ export function renderText(report: CheckReport, s: Style): string {
   for (const e of report.errors) if (!byFile.has(e.file)) byFile.set(e.file, []);
   for (const [file, results] of byFile) {
     out.push(s.bold(file));
-    for (const e of report.errors.filter((x) => x.file === file)) out.push(`  ${s.red('error')} ${e.line ? `line ${e.line}: ` : ''}${e.message}`);
+    for (const e of report.errors.filter((x) => x.file === file)) out.push(`  ${s.red('error')} ${e.line ? `line ${e.line}: ` : ''}${e.code}: ${e.message}`);
     for (const r of results) {
       out.push(`  NetworkPolicy ${r.namespace}/${r.name || '(no name)'} ${s.dim(`(line ${r.line})`)}: ${verdictText(r, s)}`);
       if (r.namespaceAssumed) out.push(`    ${s.dim(`note: no namespace in the object; "${r.namespace}" assumed (set metadata.namespace, or pass --namespace)`)}`);

