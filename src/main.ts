@@ -2,13 +2,11 @@
 /**
  * netpol-guard: serve | check | explain | rules | policy | version.
  */
-import { runCheck } from './cli/check.js';
-import { runExplain } from './cli/explain.js';
-import { runPolicy, runRules } from './cli/catalogue-commands.js';
 import { describeError, NpgError } from './errors.js';
-import { parseServeOptions, serveUsage } from './server/options.js';
-import { startServer } from './server/serve.js';
 import { VERSION } from './version.js';
+
+// Each command loads only what it needs: the CLI must start fast in a pre-commit hook, and only
+// `serve` needs fastify and the Kubernetes client.
 
 const USAGE = `netpol-guard ${VERSION}: guards every NetworkPolicy a Kubernetes cluster accepts.
 
@@ -26,6 +24,8 @@ Run a command with --help for its options.
 `;
 
 async function serve(argv: string[]): Promise<number> {
+  const { parseServeOptions, serveUsage } = await import('./server/options.js');
+  const { startServer } = await import('./server/serve.js');
   const options = parseServeOptions(argv);
   if (options.help) {
     process.stdout.write(serveUsage());
@@ -51,13 +51,13 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       return serve(rest);
     case 'check':
-      return runCheck(rest);
+      return (await import('./cli/check.js')).runCheck(rest);
     case 'explain':
-      return runExplain(rest);
+      return (await import('./cli/explain.js')).runExplain(rest);
     case 'rules':
-      return runRules(rest);
+      return (await import('./cli/catalogue-commands.js')).runRules(rest);
     case 'policy':
-      return runPolicy(rest);
+      return (await import('./cli/catalogue-commands.js')).runPolicy(rest);
     case 'version':
     case '--version':
       process.stdout.write(`${VERSION}\n`);

@@ -89,6 +89,12 @@ export function findingLine(f: Finding, withFix = true): string {
   return withFix ? `[${f.rule}] ${where}${f.message}; ${f.fix}` : `[${f.rule}] ${where}${f.message}`;
 }
 
+/** With the fix when the line stays within what the API server passes on whole (256 characters). */
+function warningLine(f: Finding): string {
+  const full = findingLine(f);
+  return full.length <= 256 ? full : findingLine(f, false);
+}
+
 function objectName(np: NetworkPolicy | undefined, raw: unknown): string {
   const fromTyped = np?.metadata?.name || np?.metadata?.generateName;
   if (fromTyped) return fromTyped;
@@ -183,7 +189,7 @@ function conclude(
   const warnings = formatWarnings([
     ...timeoutNotes,
     ...(req.includeApiWarnings ? apiWarnings : []),
-    ...warned.map((f) => findingLine(f, false)),
+    ...warned.map((f) => warningLine(f)),
   ]);
   return {
     verdict,
@@ -209,6 +215,7 @@ export function reviewNetworkPolicy(req: ReviewRequest, ctx: ReviewContext): Rev
     object: req.object,
     oldObject: req.operation === 'UPDATE' ? req.oldObject : undefined,
     namespace: req.namespace,
+    warnings: req.includeApiWarnings,
   });
   const np = api.defaulted;
   const name = objectName(np, req.object);

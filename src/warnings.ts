@@ -8,7 +8,11 @@ const SOFT_LIMIT = 120;
 const HARD_LIMIT = 256;
 const TOTAL_LIMIT = 4000;
 
+// eslint-disable-next-line no-control-regex
+const UNCLEAN = /[\u0000-\u001f\u007f-\u009f]|\s\s|^\s|\s$/;
+
 function clean(text: string): string {
+  if (!UNCLEAN.test(text)) return text; // the usual case: nothing to do
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
 }

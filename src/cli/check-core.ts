@@ -70,6 +70,7 @@ export interface CheckSummary {
   readonly skipped: number;
   readonly allowed: number;
   readonly denied: number;
+  /** Allowed, with warnings. */
   readonly withWarnings: number;
   readonly inputErrors: number;
 }
@@ -153,7 +154,7 @@ export function checkObjects(
       skipped,
       allowed: results.filter((r) => r.allowed).length,
       denied: results.filter((r) => !r.allowed).length,
-      withWarnings: results.filter((r) => r.warnings.length > 0).length,
+      withWarnings: results.filter((r) => r.allowed && r.warnings.length > 0).length,
       inputErrors: errors.length,
     },
   };

@@ -54,15 +54,16 @@ export function renderText(report: CheckReport, s: Style): string {
       }
       for (const v of r.validationErrors) out.push(`    ${s.red('invalid')} line ${v.line}: ${v.text}`);
       for (const w of r.warnings.filter((w) => !w.startsWith('['))) out.push(`    ${s.yellow('warn ')}   ${w}`);
-      for (const k of r.skippedRules) out.push(`    ${s.dim(`skipped [${k.rule}]: ${k.reason}`)}`);
+      for (const k of r.skippedRules.filter((k) => k.reason !== 'no cluster state')) out.push(`    ${s.dim(`skipped [${k.rule}]: ${k.reason}`)}`);
     }
   }
   const m = report.summary;
+  const withoutCluster = new Set(report.results.flatMap((r) => r.skippedRules.filter((k) => k.reason === 'no cluster state').map((k) => k.rule)));
+  if (withoutCluster.size > 0) {
+    out.push('', s.dim(`${withoutCluster.size} cluster-aware rule${withoutCluster.size === 1 ? ' was' : 's were'} not run: pass --cluster-state to judge against cluster manifests`));
+  }
   const parts = [
-    `${m.networkPolicies} NetworkPolic${m.networkPolicies === 1 ? 'y' : 'ies'} checked in ${m.files} file${m.files === 1 ? '' : 's'}`,
-    `${m.denied} denied`,
-    `${m.withWarnings} with warnings`,
-    `${m.allowed} allowed`,
+    `${m.networkPolicies} NetworkPolic${m.networkPolicies === 1 ? 'y' : 'ies'} checked in ${m.files} file${m.files === 1 ? '' : 's'}: ${m.denied} denied, ${m.allowed} allowed (${m.withWarnings} with warnings)`,
   ];
   if (m.skipped) parts.push(`${m.skipped} other document${m.skipped === 1 ? '' : 's'} skipped`);
   if (m.inputErrors) parts.push(`${m.inputErrors} input error${m.inputErrors === 1 ? '' : 's'}`);

@@ -8,7 +8,7 @@ import type { ReviewContext } from '../review.js';
 import { ALL_RULES } from '../rules/index.js';
 import { checkObjects, exitCode } from './check-core.js';
 import { COLOR, PLAIN, renderJson, renderSarif, renderText } from './check-render.js';
-import { loadClusterState } from './cluster-state.js';
+import { loadClusterState } from '../cluster/load-state.js';
 import { readInputs } from './inputs.js';
 
 export const CHECK_USAGE = `Usage: netpol-guard check [options] PATH...

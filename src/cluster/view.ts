@@ -17,6 +17,7 @@ export interface ContainerPortInfo {
   readonly protocol: string;
 }
 
+/** A running or pending pod; finished pods (Succeeded, Failed) carry no traffic and are left out. */
 export interface PodInfo {
   readonly namespace: string;
   readonly name: string;
@@ -87,7 +88,10 @@ export interface ClusterView {
   /** Stored NetworkPolicies (defaulted as the API server stores them). */
   networkPolicies(namespace?: string): readonly NetworkPolicy[];
   webhooks(): readonly WebhookInfo[];
-  /** DaemonSets of kube-system, where network plugins run. */
+  /**
+   * DaemonSets, where network plugins run: kube-system for most, their own namespace for some
+   * (kube-flannel, calico-system), so every namespace is kept; they are few.
+   */
   daemonSets(): readonly DaemonSetInfo[];
   status(): ClusterStatus;
 }

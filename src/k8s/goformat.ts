@@ -82,3 +82,43 @@ export function goJSON(value: unknown): string {
   }
   return 'null';
 }
+
+/**
+ * A short preview of a value in JSON, for messages about untrusted input: stops writing once
+ * `limit` characters are reached, so a huge or deeply nested value costs nothing.
+ */
+export function previewJSON(value: unknown, limit = 60): string {
+  let out = '';
+  const full = () => out.length >= limit;
+  const walk = (v: unknown, depth: number): void => {
+    if (full()) return;
+    if (depth > 20) {
+      out += '...';
+      return;
+    }
+    if (Array.isArray(v)) {
+      out += '[';
+      for (let i = 0; i < v.length && !full(); i++) {
+        if (i > 0) out += ',';
+        walk(v[i], depth + 1);
+      }
+      out += ']';
+    } else if (v !== null && typeof v === 'object') {
+      out += '{';
+      let first = true;
+      for (const key of Object.keys(v)) {
+        if (full()) break;
+        if (!first) out += ',';
+        first = false;
+        out += goJSON(key.length > limit ? key.slice(0, limit) : key) + ':';
+        walk((v as Record<string, unknown>)[key], depth + 1);
+      }
+      out += '}';
+    } else {
+      const text = typeof v === 'string' && v.length > limit ? goJSON(v.slice(0, limit)) : goJSON(v);
+      out += text;
+    }
+  };
+  walk(value, 0);
+  return out.length > limit ? `${out.slice(0, limit - 3)}...` : out;
+}

@@ -42,8 +42,9 @@ export function validateLabelName(labelName: string, fldPath: FieldPath): FieldE
 export function validateLabels(labels: Record<string, string> | null | undefined, fldPath: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   if (!labels) return errs;
-  for (const [k, v] of Object.entries(labels)) {
-    errs.push(...validateLabelName(k, fldPath));
+  for (const k of Object.keys(labels)) {
+    const v = labels[k] as string;
+    for (const msg of isQualifiedName(k)) errs.push(invalid(fldPath, k, msg));
     for (const msg of isValidLabelValue(v)) errs.push(invalid(fldPath, v, msg));
   }
   return errs;

@@ -14,13 +14,17 @@
  * for values that are not ASCII.
  */
 
+import { memoize } from '../util/memo.js';
+
 const encoder = new TextEncoder();
+const ASCII = /^[\x00-\x7f]*$/;
 
 /**
  * The UTF-8 bytes of `value`, one char (U+0000..U+00FF) per byte. A lone surrogate becomes
  * U+FFFD, as Go's JSON decoder would have made it.
  */
 export function goBytes(value: string): string {
+  if (ASCII.test(value)) return value; // the common case: one byte per character already
   const bytes = encoder.encode(value);
   let out = '';
   for (let i = 0; i < bytes.length; i += 4096) {
@@ -143,14 +147,20 @@ function dns1035LabelBytes(b: string): string[] {
 }
 
 /** IsDNS1123Label: a lowercase RFC 1123 label (namespace names, among others). */
-export function isDNS1123Label(value: string): string[] {
+function isDNS1123LabelUncached(value: string): string[] {
   return dns1123LabelBytes(goBytes(value));
 }
 
+/** Memoized: label keys and names repeat across reviews (upstream caches IsQualifiedName too). */
+export const isDNS1123Label = memoize(isDNS1123LabelUncached);
+
 /** IsDNS1123Subdomain: a lowercase RFC 1123 subdomain (most object names). */
-export function isDNS1123Subdomain(value: string): string[] {
+function isDNS1123SubdomainUncached(value: string): string[] {
   return dns1123SubdomainBytes(goBytes(value));
 }
+
+/** Memoized: label keys and names repeat across reviews (upstream caches IsQualifiedName too). */
+export const isDNS1123Subdomain = memoize(isDNS1123SubdomainUncached);
 
 /** IsDNS1035Label: an RFC 1035 label (service names). */
 export function isDNS1035Label(value: string): string[] {
@@ -178,7 +188,7 @@ const labelValueRegexp = new RegExp('^' + LABEL_VALUE_FMT + '$');
  * IsQualifiedName (content.IsLabelKey): an optional DNS-subdomain prefix and '/', then a name of
  * at most 63 bytes. Used for label keys, annotation keys and finalizer names.
  */
-export function isQualifiedName(value: string): string[] {
+function isQualifiedNameUncached(value: string): string[] {
   const errs: string[] = [];
   const parts = goBytes(value).split('/');
   let name: string;
@@ -216,8 +226,11 @@ export function isQualifiedName(value: string): string[] {
   return errs;
 }
 
+/** Memoized: label keys and names repeat across reviews (upstream caches IsQualifiedName too). */
+export const isQualifiedName = memoize(isQualifiedNameUncached);
+
 /** IsValidLabelValue (content.IsLabelValue): empty, or at most 63 bytes of [-A-Za-z0-9_.]. */
-export function isValidLabelValue(value: string): string[] {
+function isValidLabelValueUncached(value: string): string[] {
   const errs: string[] = [];
   const b = goBytes(value);
   if (b.length > LABEL_VALUE_MAX_LENGTH) errs.push(maxLenError(LABEL_VALUE_MAX_LENGTH));
@@ -226,6 +239,9 @@ export function isValidLabelValue(value: string): string[] {
   }
   return errs;
 }
+
+/** Memoized: label keys and names repeat across reviews (upstream caches IsQualifiedName too). */
+export const isValidLabelValue = memoize(isValidLabelValueUncached);
 
 // ---------------------------------------------------------------------------------------------
 // Ports (util/validation/validation.go).
@@ -243,7 +259,7 @@ const portNameOneLetterRegexp = /[a-z]/;
  * IsValidPortName (IANA service name): at most 15 bytes of [-a-z0-9], at least one letter, no
  * leading, trailing or doubled hyphen.
  */
-export function isValidPortName(port: string): string[] {
+function isValidPortNameUncached(port: string): string[] {
   const errs: string[] = [];
   const b = goBytes(port);
   if (b.length > 15) errs.push(maxLenError(15));
@@ -257,6 +273,9 @@ export function isValidPortName(port: string): string[] {
   }
   return errs;
 }
+
+/** Memoized: label keys and names repeat across reviews (upstream caches IsQualifiedName too). */
+export const isValidPortName = memoize(isValidPortNameUncached);
 
 // ---------------------------------------------------------------------------------------------
 // Name validators for ObjectMeta (api/validation/generic.go).

@@ -7,7 +7,7 @@ import { validatePathSegmentName } from '../k8s/names.js';
 import { validateObjectMetaAccessor, validateObjectMetaUpdate } from '../k8s/objectmeta.js';
 import type { NetworkPolicy } from '../k8s/types.js';
 import { type DecodeIssue, decodeNetworkPolicy } from './decode.js';
-import { type PatchOperation, defaultNetworkPolicy } from './defaults.js';
+import { type PatchOperation, applyDefaults, defaultingPatch } from './defaults.js';
 import { prepareForCreate, prepareForUpdate } from './prepare.js';
 import { validateNetworkPolicy, validateNetworkPolicyUpdate, validationOptionsFor } from './validate.js';
 import { apiServerWarnings } from './warnings.js';
@@ -22,6 +22,8 @@ export interface AdmitInput {
   readonly oldObject?: unknown;
   /** The request's namespace, used when the object has none. */
   readonly namespace?: string;
+  /** Compute the API server's own warnings (the CLI shows them; the API server sends its own). */
+  readonly warnings?: boolean;
 }
 
 export interface ApiVerdict {
@@ -72,16 +74,14 @@ function validateUpdate(np: NetworkPolicy, old: NetworkPolicy): ErrorList {
 
 export function admitNetworkPolicy(input: AdmitInput): ApiVerdict {
   const submittedDecode = decodeNetworkPolicy(input.object);
-  const defaultedRaw = defaultNetworkPolicy(input.object);
-  const defaultedDecode = decodeNetworkPolicy(defaultedRaw.object);
   const oldDecode = input.oldObject === undefined || input.oldObject === null ? undefined : decodeNetworkPolicy(input.oldObject);
   const base = {
     decodeIssues: submittedDecode.issues,
     submitted: submittedDecode.policy,
     old: oldDecode?.policy,
-    patch: defaultedRaw.patch,
+    patch: defaultingPatch(input.object),
   };
-  const defaulted = defaultedDecode.policy;
+  const defaulted = submittedDecode.policy ? applyDefaults(submittedDecode.policy) : undefined;
   if (!defaulted || submittedDecode.issues.some((i) => i.kind !== 'unknown-field')) {
     return { ...base, defaulted, fieldErrors: [], warnings: [] };
   }
@@ -96,7 +96,7 @@ export function admitNetworkPolicy(input: AdmitInput): ApiVerdict {
     ...base,
     defaulted,
     fieldErrors,
-    warnings: fieldErrors.length === 0 ? apiServerWarnings(defaulted) : [],
+    warnings: fieldErrors.length === 0 && input.warnings !== false ? apiServerWarnings(defaulted) : [],
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { type ErrorList, type FieldPath, invalid } from '../k8s/field.js';
+import { memoize } from '../util/memo.js';
 import { bytesEqual, isV4Mapped, maskBytes, parseCIDRSloppy, parsePrefixStrict, type SloppyCIDR } from './goip.js';
 
 export { parseCIDRSloppy } from './goip.js';
@@ -83,6 +84,18 @@ export function isStrictSubset(cidr: SloppyCIDR, except: SloppyCIDR): boolean {
   return ipnetContains(cidr, ipnetIP(except)) && cidr.prefix < except.prefix;
 }
 
+const strictSubsetOfText = memoize((pair: string): boolean => {
+  const [a, b] = pair.split('\n') as [string, string];
+  const cidr = parseCIDRSloppy(a);
+  const except = parseCIDRSloppy(b);
+  return cidr !== undefined && except !== undefined && isStrictSubset(cidr, except);
+});
+
+/** isStrictSubset for two values that parse, memoized by their text. */
+export function isStrictSubsetText(cidr: string, except: string): boolean {
+  return strictSubsetOfText(`${cidr}\n${except}`);
+}
+
 /**
  * GetWarningsForCIDR: values the API server accepts but warns about (host bits set,
  * non-standard forms, non-canonical IPv6). Only meaningful for values that parse.
@@ -120,7 +133,9 @@ export interface ParsedRange {
  * Parses a value the API server would accept into a range for policy arithmetic. IPv4-mapped
  * IPv6 is folded to IPv4, because that is how network plugins apply it.
  */
-export function toRange(value: string): ParsedRange | undefined {
+export const toRange = memoize(toRangeUncached);
+
+function toRangeUncached(value: string): ParsedRange | undefined {
   const c = parseCIDRSloppy(value);
   if (!c) return undefined;
   const nn = network(c);
@@ -142,11 +157,15 @@ export function rangesOverlap(a: ParsedRange, b: ParsedRange): boolean {
   return rangeContains(a, b) || rangeContains(b, a);
 }
 
+const parseAddress = memoize((address: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined => {
+  if (!ipaddr.isValid(address)) return undefined;
+  const a = ipaddr.parse(address);
+  return a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress() ? (a as ipaddr.IPv6).toIPv4Address() : a;
+});
+
 /** Whether a single address (text) falls inside a range. */
 export function rangeHasAddress(range: ParsedRange, address: string): boolean {
-  if (!ipaddr.isValid(address)) return false;
-  let a = ipaddr.parse(address);
-  if (a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress()) a = (a as ipaddr.IPv6).toIPv4Address();
-  if (a.kind() !== range.family) return false;
+  const a = parseAddress(address);
+  if (!a || a.kind() !== range.family) return false;
   return a.match([range.address, range.prefix] as never);
 }

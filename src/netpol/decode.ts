@@ -6,7 +6,8 @@
  * field validation is Strict), and JSON null means "absent", as in Go.
  */
 import { z } from 'zod';
-import { goJSON } from '../k8s/goformat.js';
+import { previewJSON } from '../k8s/goformat.js';
+import { decodeWellFormed } from './decode-fast.js';
 import type { NetworkPolicy } from '../k8s/types.js';
 
 export const NETWORK_POLICY_API_VERSION = 'networking.k8s.io/v1';
@@ -38,6 +39,8 @@ const zeroIfNull = <T extends z.ZodType>(schema: T, zero: unknown) =>
   z.preprocess((v) => (v === null ? zero : v), schema);
 
 const str = z.string({ error: 'expected a string' });
+/** A Go `string` (not a pointer): absent and null both decode to "". */
+const goString = z.preprocess((v) => (v === null || v === undefined ? '' : v), str);
 const int32 = z
   .number({ error: 'expected an integer' })
   .int({ error: 'expected an integer' })
@@ -86,7 +89,7 @@ function buildSchema(strict: boolean) {
   const LabelSelector = object({
     matchLabels: absentIfNull(stringMap),
     matchExpressions: absentIfNull(
-      list(object({ key: absentIfNull(str), operator: absentIfNull(str), values: absentIfNull(stringList) })),
+      list(object({ key: goString, operator: goString, values: absentIfNull(stringList) })),
     ),
   });
 
@@ -139,7 +142,7 @@ function buildSchema(strict: boolean) {
   const Peer = object({
     podSelector: absentIfNull(LabelSelector),
     namespaceSelector: absentIfNull(LabelSelector),
-    ipBlock: absentIfNull(object({ cidr: absentIfNull(str), except: absentIfNull(stringList) })),
+    ipBlock: absentIfNull(object({ cidr: goString, except: absentIfNull(stringList) })),
   });
 
   const Spec = object({
@@ -184,14 +187,10 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return `a list ${abbreviate(goJSON(value))}`;
+  if (Array.isArray(value)) return `a list ${previewJSON(value)}`;
   if (value === null) return 'null';
-  if (typeof value === 'object') return `an object ${abbreviate(goJSON(value))}`;
-  return `${typeof value} ${abbreviate(goJSON(value))}`;
-}
-
-function abbreviate(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  if (typeof value === 'object') return `an object ${previewJSON(value)}`;
+  return `${typeof value} ${previewJSON(value)}`;
 }
 
 function toIssues(input: unknown, issues: readonly z.core.$ZodIssue[]): DecodeIssue[] {
@@ -216,6 +215,12 @@ function toIssues(input: unknown, issues: readonly z.core.$ZodIssue[]): DecodeIs
  * NetworkPolicy; callers that know the kind from elsewhere (an AdmissionReview) may omit them.
  */
 export function decodeNetworkPolicy(input: unknown): DecodeResult {
+  const fast = decodeWellFormed(input, NETWORK_POLICY_API_VERSION, NETWORK_POLICY_KIND);
+  return fast ? { policy: fast, issues: [] } : decodeWithSchema(input);
+}
+
+/** The zod schema's verdict, for anything the fast path does not take (and for tests). */
+export function decodeWithSchema(input: unknown): DecodeResult {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return { policy: undefined, issues: [{ kind: 'invalid-type', field: '', message: `expected a NetworkPolicy object, got ${describe(input)}` }] };
   }

@@ -1,80 +1,106 @@
 /**
  * The API server's defaulting of networking.k8s.io/v1 NetworkPolicy
- * (kubernetes pkg/apis/networking/v1/defaults.go), applied to the object as submitted:
- * `protocol: TCP` on every port entry without one, and `policyTypes` inferred when empty —
- * Ingress always, Egress when there are egress rules. Also the RFC 6902 patch from the
- * submitted object to the defaulted one, which the mutating webhook returns.
+ * (kubernetes pkg/apis/networking/v1/defaults.go): `protocol: TCP` on every port entry without
+ * one, and `policyTypes` inferred when empty — Ingress always, Egress when there are egress
+ * rules. Explicit values are never touched, so defaulting a defaulted object changes nothing.
+ *
+ * Two forms, both on the hot path of every review: the typed object the validators and rules
+ * read, and the RFC 6902 patch the mutating webhook returns. Defaulting touches only port entries
+ * and policyTypes, so the patch is written while walking exactly those places, instead of
+ * copying and diffing the whole object (metadata and managedFields included) on every request.
  */
 import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
+import type { NetworkPolicy, NetworkPolicyPort, NetworkPolicySpec } from '../k8s/types.js';
 
 export type PatchOperation = Operation;
-
-export interface Defaulted {
-  /** The defaulted copy; the input is never modified. */
-  readonly object: unknown;
-  /** Empty when nothing changes. Only `add` ops, except `replace` for a null list element. */
-  readonly patch: PatchOperation[];
-}
 
 type JsonObject = Record<string, unknown>;
 
 const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** SetDefaults_NetworkPolicyPort: a null entry decodes to an empty port, which is then defaulted. */
-function defaultPorts(rules: unknown): void {
+function inferredPolicyTypes(hasEgress: boolean): string[] {
+  return hasEgress ? ['Ingress', 'Egress'] : ['Ingress'];
+}
+
+function portPatches(rules: unknown, base: string, out: PatchOperation[]): void {
   if (!Array.isArray(rules)) return;
-  for (const rule of rules) {
-    if (!isObject(rule) || !Array.isArray(rule.ports)) continue;
-    rule.ports = rule.ports.map((port: unknown) => {
-      if (port === null) return { protocol: 'TCP' };
-      if (isObject(port) && (port.protocol === undefined || port.protocol === null)) port.protocol = 'TCP';
-      return port;
+  rules.forEach((rule, i) => {
+    if (!isObject(rule) || !Array.isArray(rule.ports)) return;
+    rule.ports.forEach((port: unknown, j: number) => {
+      const path = `${base}/${i}/ports/${j}`;
+      // A null entry decodes to an empty port, which is then defaulted. `add` at a list index
+      // would insert, so this one place replaces.
+      if (port === null) out.push({ op: 'replace', path, value: { protocol: 'TCP' } });
+      else if (isObject(port) && (port.protocol === undefined || port.protocol === null)) {
+        out.push({ op: 'add', path: `${path}/protocol`, value: 'TCP' });
+      }
     });
-  }
-}
-
-/** SetDefaults_NetworkPolicy: only an empty policyTypes is inferred; explicit values are kept. */
-function defaultPolicyTypes(spec: JsonObject): void {
-  const types = spec.policyTypes;
-  if (Array.isArray(types) && types.length > 0) return;
-  if (types !== undefined && types !== null && !Array.isArray(types)) return; // not decodable; leave it
-  const hasEgress = Array.isArray(spec.egress) && spec.egress.length > 0;
-  spec.policyTypes = hasEgress ? ['Ingress', 'Egress'] : ['Ingress'];
-}
-
-/** Applies the API server's defaults. Never throws: values of the wrong type are left alone. */
-export function defaultNetworkPolicy(submitted: unknown): Defaulted {
-  if (!isObject(submitted)) return { object: submitted, patch: [] };
-  const object = structuredClone(submitted);
-  if (object.spec === undefined || object.spec === null) object.spec = {};
-  if (isObject(object.spec)) {
-    defaultPorts(object.spec.ingress);
-    defaultPorts(object.spec.egress);
-    defaultPolicyTypes(object.spec);
-  }
-  return { object, patch: patchBetween(submitted, object) };
-}
-
-/**
- * The diff from submitted to defaulted, as fast-json-patch computes it. A `replace` of an object
- * member becomes `add`, which RFC 6902 defines to replace an existing member: the patch then only
- * ever adds, and never rewrites whole arrays. A null list element must stay `replace`, because
- * `add` at a list index would insert.
- */
-function patchBetween(before: JsonObject, after: JsonObject): PatchOperation[] {
-  return jsonpatch.compare(before, after).map((op) => {
-    if (op.op !== 'replace') return op;
-    const last = op.path.slice(op.path.lastIndexOf('/') + 1);
-    return /^\d+$/.test(last) && isListElement(before, op.path) ? op : { op: 'add', path: op.path, value: op.value };
   });
 }
 
-function isListElement(root: JsonObject, pointer: string): boolean {
-  const parentPointer = pointer.slice(0, pointer.lastIndexOf('/'));
-  try {
-    return Array.isArray(jsonpatch.getValueByPointer(root, parentPointer));
-  } catch {
-    return false;
+/**
+ * The patch from the object as submitted to the defaulted one: only `add` (which RFC 6902 defines
+ * to replace an existing member, e.g. `protocol: null`), never a whole list rewritten, empty when
+ * nothing changes. Never throws: values of the wrong type are left for validation.
+ */
+export function defaultingPatch(submitted: unknown): PatchOperation[] {
+  if (!isObject(submitted)) return [];
+  const spec = submitted.spec;
+  if (spec === undefined || spec === null) return [{ op: 'add', path: '/spec', value: { policyTypes: ['Ingress'] } }];
+  if (!isObject(spec)) return [];
+  const out: PatchOperation[] = [];
+  const types = spec.policyTypes;
+  if (types === undefined || types === null) {
+    out.push({ op: 'add', path: '/spec/policyTypes', value: inferredPolicyTypes(Array.isArray(spec.egress) && spec.egress.length > 0) });
+  } else if (Array.isArray(types) && types.length === 0) {
+    // An explicit empty list is extended in place rather than replaced.
+    inferredPolicyTypes(Array.isArray(spec.egress) && spec.egress.length > 0).forEach((t, i) =>
+      out.push({ op: 'add', path: `/spec/policyTypes/${i}`, value: t }),
+    );
   }
+  portPatches(spec.ingress, '/spec/ingress', out);
+  portPatches(spec.egress, '/spec/egress', out);
+  return out;
+}
+
+function defaultPorts(ports: NetworkPolicyPort[] | undefined): NetworkPolicyPort[] | undefined {
+  if (!ports || ports.every((p) => p.protocol !== undefined)) return ports;
+  return ports.map((p) => (p.protocol === undefined ? { ...p, protocol: 'TCP' } : p));
+}
+
+/** The typed object as the API server stores it. Copies only what it changes. */
+export function applyDefaults(np: NetworkPolicy): NetworkPolicy {
+  const spec: NetworkPolicySpec = np.spec ?? {};
+  const ingress = spec.ingress?.map((r) => {
+    const ports = defaultPorts(r.ports);
+    return ports === r.ports ? r : { ...r, ports };
+  });
+  const egress = spec.egress?.map((r) => {
+    const ports = defaultPorts(r.ports);
+    return ports === r.ports ? r : { ...r, ports };
+  });
+  const policyTypes = spec.policyTypes && spec.policyTypes.length > 0 ? spec.policyTypes : inferredPolicyTypes((spec.egress?.length ?? 0) > 0);
+  return {
+    ...np,
+    spec: {
+      ...spec,
+      ...(ingress ? { ingress } : {}),
+      ...(egress ? { egress } : {}),
+      policyTypes,
+    },
+  };
+}
+
+export interface Defaulted {
+  /** The defaulted copy; the input is never modified. */
+  readonly object: unknown;
+  readonly patch: PatchOperation[];
+}
+
+/** The submitted JSON value defaulted, with its patch (for the CLI and tests; not the hot path). */
+export function defaultNetworkPolicy(submitted: unknown): Defaulted {
+  const patch = defaultingPatch(submitted);
+  if (patch.length === 0) return { object: submitted, patch };
+  return { object: jsonpatch.applyPatch(structuredClone(submitted), patch, false, false).newDocument, patch };
 }

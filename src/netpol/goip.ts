@@ -3,8 +3,10 @@
  * `netutils.ParseCIDRSloppy` (k8s.io/utils/net, a fork of Go 1.16's lenient net.ParseCIDR) and
  * `netip.ParsePrefix` (Go's strict parser). No library reproduces these quirks — leading zeros,
  * over-long hex groups, IPv4-mapped IPv6 — so the syntax is checked here; arithmetic on the
- * parsed values is left to ipaddr.js (see cidr.ts).
+ * parsed values is left to ipaddr.js (see cidr.ts). Results are memoized: callers must not
+ * modify the returned byte arrays.
  */
+import { memoize } from '../util/memo.js';
 
 /** A parsed CIDR as net.IPNet sees it: the address as written, the prefix and the family width. */
 export interface SloppyCIDR {
@@ -123,7 +125,9 @@ function expandEllipsis(ip: Uint8Array, filled: number, ellipsis: number): Uint8
 }
 
 /** netutils.ParseCIDRSloppy: undefined when the API server's lenient parser rejects the value. */
-export function parseCIDRSloppy(s: string): SloppyCIDR | undefined {
+export const parseCIDRSloppy = memoize(parseCIDRSloppyUncached);
+
+function parseCIDRSloppyUncached(s: string): SloppyCIDR | undefined {
   const slash = s.indexOf('/');
   if (slash < 0) return undefined;
   const addr = s.slice(0, slash);
@@ -221,7 +225,9 @@ function strictIPv6(input: string): Uint8Array | undefined {
 }
 
 /** netip.ParsePrefix: undefined when Go's strict parser rejects the value. */
-export function parsePrefixStrict(s: string): StrictPrefix | undefined {
+export const parsePrefixStrict = memoize(parsePrefixStrictUncached);
+
+function parsePrefixStrictUncached(s: string): StrictPrefix | undefined {
   const slash = s.lastIndexOf('/');
   if (slash < 0) return undefined;
   const addr = s.slice(0, slash);

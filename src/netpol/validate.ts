@@ -14,7 +14,7 @@ import type {
   NetworkPolicyPort,
   NetworkPolicySpec,
 } from '../k8s/types.js';
-import { isStrictSubset, parseCIDRSloppy, validateCIDRForLegacyField } from './cidr.js';
+import { isStrictSubsetText, parseCIDRSloppy, validateCIDRForLegacyField } from './cidr.js';
 
 export interface NetworkPolicyValidationOptions {
   /** Tolerate invalid label values in selectors (an update of a policy that already had them). */
@@ -66,7 +66,7 @@ export function validateIPBlock(ipb: IPBlock, path: FieldPath, opts: NetworkPoli
     errs.push(...validateCIDRForLegacyField(exceptPath, value, opts.allowCIDRsEvenIfInvalid));
     const except = parseCIDRSloppy(value);
     if (!except) return;
-    if (!isStrictSubset(cidr, except)) errs.push(invalid(exceptPath, value, 'must be a strict subset of `cidr`'));
+    if (!isStrictSubsetText(ipb.cidr, value)) errs.push(invalid(exceptPath, value, 'must be a strict subset of `cidr`'));
   });
   return errs;
 }

@@ -39,6 +39,17 @@ rules:
   implicit-policy-types: {action: warn}
   # Off by default; seed 003's convention is <namespace>.<pod>.
   policy-name-pattern: {action: off}
+  # Cluster-aware rules: they judge against the live cluster (the webhook's informers, or the
+  # CLI's --cluster-state) and are skipped, visibly, without it.
+  # A network plugin that does not enforce policies makes every policy a false promise.
+  cni-without-policy-support: {action: warn}
+  # Isolating the pods behind an admission webhook without its port can stall the cluster.
+  webhook-backend-isolated: {action: deny}
+  pod-selector-matches-nothing: {action: warn}
+  peer-matches-nothing: {action: warn}
+  host-network-pods-selected: {action: warn}
+  service-port-not-pod-port: {action: warn}
+  named-port-missing: {action: warn}
 exemptions:
   - namespaces: [kube-system]
     reason: cluster components manage their own policies

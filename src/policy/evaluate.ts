@@ -77,6 +77,10 @@ function objectExemption(policy: OrgPolicy, np: NetworkPolicy): Evaluation['obje
   return rules.length > 0 ? { rules, reason } : undefined;
 }
 
+function sameSpec(a: NetworkPolicy, b: NetworkPolicy): boolean {
+  return JSON.stringify(a.spec ?? {}) === JSON.stringify(b.spec ?? {});
+}
+
 function effectOf(policy: OrgPolicy, action: Exclude<Action, 'off'>): Effect {
   if (policy.mode === 'audit') return 'audit';
   if (policy.mode === 'warn') return 'warn';
@@ -99,6 +103,9 @@ export function evaluateOrgPolicy(
   const findings: Finding[] = [];
   const skipped: SkippedRule[] = [];
   const exemptByObject = objectExemption(policy, input.policy);
+  // A metadata-only update (kubectl label/annotate) does not re-judge the spec: it was judged
+  // when it was written, and refusing a label change over it would only block unrelated work.
+  const specUnchanged = input.operation === 'UPDATE' && input.old !== undefined && sameSpec(input.old, input.policy);
   let timedOut = false;
   for (const rule of rules) {
     const setting = policy.rules.get(rule.id);
@@ -125,7 +132,7 @@ export function evaluateOrgPolicy(
         old: input.old,
         namespace: input.namespace,
         userInfo: input.userInfo,
-        cluster: rule.needsCluster ? input.cluster : undefined,
+        cluster: rule.needsCluster || (rule.usesCluster && input.cluster?.ready) ? input.cluster : undefined,
       });
     } catch (err) {
       // A rule bug must not take admission down; it is reported like any other skip.
@@ -134,12 +141,15 @@ export function evaluateOrgPolicy(
     }
     const action = setting.action;
     const nsExemption = results.length > 0 ? namespaceExemption(policy, rule.id, input.namespace, input.cluster) : undefined;
+    const judgesSpec = rule.operations.includes('CREATE');
     for (const r of results) {
       const exemption = nsExemption
         ? `namespace exemption: ${nsExemption.reason}`
         : exemptByObject?.rules.includes(rule.id)
           ? `object exemption: ${exemptByObject.reason}`
-          : undefined;
+          : specUnchanged && judgesSpec
+            ? 'the spec is unchanged by this update'
+            : undefined;
       findings.push({
         rule: rule.id,
         title: rule.title,

@@ -1,17 +1,8 @@
 import { z } from 'zod';
 import type { NetworkPolicy, NetworkPolicyPeer } from '../k8s/types.js';
-import { rangesOverlap, toRange } from '../netpol/cidr.js';
+import { clusterDnsVerdict, ipBlockMayHoldDns } from './egress-dns-cluster.js';
 import type { Rule, RuleFinding } from './types.js';
 import { isolates, rulePortsAllow, rulesOf } from './walk.js';
-
-/**
- * Where cluster DNS can live: the node-local DNS cache address and the private ranges pod
- * networks are carved from. An ipBlock outside them (8.8.8.8/32, say) cannot reach it, because
- * pods resolve through the cluster DNS service, whose pods have pod IPs.
- */
-const DNS_CAPABLE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.20.10/32', 'fc00::/7'].map(
-  (c) => toRange(c)!,
-);
 
 /**
  * Without cluster state we cannot know which pods a selector matches, so a peer counts as a
@@ -21,13 +12,19 @@ const DNS_CAPABLE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '10
 function mayReachClusterDns(peer: NetworkPolicyPeer, namespace: string): boolean {
   if (peer.namespaceSelector !== undefined) return true;
   if (peer.podSelector !== undefined) return namespace === 'kube-system';
-  const range = peer.ipBlock ? toRange(peer.ipBlock.cidr) : undefined;
-  return range !== undefined && DNS_CAPABLE_RANGES.some((r) => rangesOverlap(range, r));
+  return ipBlockMayHoldDns(peer);
 }
 
 const PARAMS = z.strictObject({
   dnsPortNames: z.array(z.string()).default(['dns', 'dns-tcp']).describe('Container port names that count as DNS (CoreDNS and kube-dns name theirs dns and dns-tcp).'),
+  dnsNamespace: z.string().default('kube-system').describe('With cluster state: the namespace of the cluster DNS pods.'),
+  dnsPodLabels: z
+    .record(z.string(), z.string())
+    .default({ 'k8s-app': 'kube-dns' })
+    .describe('With cluster state: labels of the cluster DNS pods (CoreDNS keeps kube-dns\'s k8s-app=kube-dns).'),
 });
+
+export type EgressDnsParams = z.infer<typeof PARAMS>;
 
 /** Whether some egress rule of `np` may admit DNS over `protocol` to the cluster DNS. */
 export function allowsDns(np: NetworkPolicy, protocol: 'UDP' | 'TCP', names: readonly string[], namespace: string): boolean {
@@ -47,27 +44,34 @@ function bare53(submitted: NetworkPolicy | undefined): string[] {
   return out;
 }
 
-export const egressWithoutDns: Rule<z.infer<typeof PARAMS>> = {
+export const egressWithoutDns: Rule<EgressDnsParams> = {
   id: 'egress-without-dns',
   title: 'Egress policy blocks DNS',
   description:
-    'The policy isolates egress, but no egress rule allows port 53 over both UDP and TCP to where cluster DNS runs, so name lookups from the selected pods fail. `port: 53` without a protocol means TCP only, while lookups start over UDP; and a podSelector alone only reaches pods of the policy\'s own namespace, not kube-system. With cluster state, the DNS pods themselves are checked.',
+    'The policy isolates egress, but no egress rule allows port 53 over both UDP and TCP to where cluster DNS runs, so name lookups from the selected pods fail. `port: 53` without a protocol means TCP only, while lookups start over UDP; and a podSelector alone only reaches pods of the policy\'s own namespace, not kube-system. With cluster state, the actual DNS pods (k8s-app=kube-dns in kube-system, their ports 53 or named dns/dns-tcp) are checked against every stored policy that selects the same pods, the new one replacing its stored version: policies add up, so a namespace-wide DNS policy (seed 003) counts.',
   remediation:
     'add an egress rule to the cluster DNS pods allowing port 53 over UDP and TCP (e.g. to namespaceSelector kubernetes.io/metadata.name: kube-system, podSelector k8s-app: kube-dns)',
   defaultAction: 'warn',
   seeds: ['003'],
   needsSubmitted: false,
   needsCluster: false,
+  usesCluster: true,
   operations: ['CREATE', 'UPDATE'],
   params: PARAMS,
-  check(np, { params, submitted, namespace }): RuleFinding[] {
+  check(np, { params, submitted, namespace, cluster }): RuleFinding[] {
     if (!isolates(np, 'egress')) return [];
-    const udp = allowsDns(np, 'UDP', params.dnsPortNames, namespace);
-    const tcp = allowsDns(np, 'TCP', params.dnsPortNames, namespace);
+    // With the DNS pods known, judge against them and the other policies; else the policy alone.
+    const seen = cluster ? clusterDnsVerdict(np, namespace, cluster, params) : undefined;
+    const udp = seen ? seen.udp : allowsDns(np, 'UDP', params.dnsPortNames, namespace);
+    const tcp = seen ? seen.tcp : allowsDns(np, 'TCP', params.dnsPortNames, namespace);
     if (udp && tcp) return [];
     const field = np.spec?.egress?.length ? 'spec.egress' : 'spec.policyTypes';
     if (!udp && !tcp) {
-      return [{ field, message: 'egress is isolated but no rule allows DNS (port 53 over UDP and TCP)' }];
+      return [
+        seen
+          ? { field, message: 'egress is isolated; no policy for these pods lets DNS (53 UDP/TCP) reach the DNS pods' }
+          : { field, message: 'egress is isolated but no rule allows DNS (port 53 over UDP and TCP)' },
+      ];
     }
     const trap = udp ? [] : bare53(submitted);
     if (trap.length > 0) {

@@ -5,20 +5,27 @@ import { allowAllEgress } from './allow-all-egress.js';
 import { allowAllIngress } from './allow-all-ingress.js';
 import { cidrTooWide } from './cidr-too-wide.js';
 import { cloudMetadataEgress } from './cloud-metadata-egress.js';
+import { cniWithoutPolicySupport } from './cni-without-policy-support.js';
 import { egressWithoutDns } from './egress-without-dns.js';
 import { emptyEgressNotIsolating } from './empty-egress-not-isolating.js';
+import { hostNetworkPodsSelected } from './host-network-pods-selected.js';
 import { implicitPolicyTypes } from './implicit-policy-types.js';
 import { ipblockClusterCidr } from './ipblock-cluster-cidr.js';
 import { ipblockWorld } from './ipblock-world.js';
 import { namespaceLabelNeverSet } from './namespace-label-never-set.js';
+import { namedPortMissing } from './named-port-missing.js';
 import { namespaceSelectorAll } from './namespace-selector-all.js';
+import { peerMatchesNothing } from './peer-matches-nothing.js';
+import { podSelectorMatchesNothing } from './pod-selector-matches-nothing.js';
 import { policyNamePattern } from './policy-name-pattern.js';
 import { portRangeTooWide } from './port-range-too-wide.js';
 import { portsUnrestricted } from './ports-unrestricted.js';
 import { protectedPolicy } from './protected-policy.js';
 import { rulesWithoutPolicyType } from './rules-without-policy-type.js';
 import { selectorAndOrConfusion } from './selector-and-or-confusion.js';
+import { servicePortNotPodPort } from './service-port-not-pod-port.js';
 import type { AnyRule } from './types.js';
+import { webhookBackendIsolated } from './webhook-backend-isolated.js';
 
 export const ALL_RULES: readonly AnyRule[] = Object.freeze([
   protectedPolicy,
@@ -38,6 +45,14 @@ export const ALL_RULES: readonly AnyRule[] = Object.freeze([
   portRangeTooWide,
   implicitPolicyTypes,
   policyNamePattern,
+  // Rules that judge the policy against live cluster state (skipped without a ready view).
+  cniWithoutPolicySupport,
+  webhookBackendIsolated,
+  podSelectorMatchesNothing,
+  peerMatchesNothing,
+  hostNetworkPodsSelected,
+  servicePortNotPodPort,
+  namedPortMissing,
 ]);
 
 export function ruleById(id: string): AnyRule | undefined {

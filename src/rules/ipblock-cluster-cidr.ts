@@ -13,7 +13,7 @@ const PARAMS = z.strictObject({
 export type ClusterCIDRParams = z.infer<typeof PARAMS>;
 
 /** Findings for every ipBlock overlapping the given networks, unless they are entirely excepted. */
-export function clusterCidrFindings(np: Parameters<Rule['check']>[0], networks: { kind: 'pod' | 'service'; cidr: string }[]): RuleFinding[] {
+export function clusterCidrFindings(np: Parameters<Rule['check']>[0], networks: { kind: 'pod' | 'service'; cidr: string; from?: string }[]): RuleFinding[] {
   const parsed = networks.map((n) => ({ ...n, range: toRange(n.cidr) })).filter((n): n is typeof n & { range: ParsedRange } => !!n.range);
   const out: RuleFinding[] = [];
   for (const { path, peer } of peersOf(np)) {
@@ -25,7 +25,7 @@ export function clusterCidrFindings(np: Parameters<Rule['check']>[0], networks: 
     if (!hit) continue;
     out.push({
       field: path.child('ipBlock', 'cidr').toString(),
-      message: `${cidr} overlaps the ${hit.kind} network ${hit.cidr}; ${hit.kind === 'pod' ? 'pod IPs change when pods restart' : 'policies see pod IPs, not service IPs'}`,
+      message: `${cidr} overlaps the ${hit.kind} network ${hit.cidr}${hit.from ? ` (${hit.from})` : ''}; ${hit.kind === 'pod' ? 'pod IPs change when pods restart' : 'policies see pod IPs, not service IPs'}`,
     });
   }
   return out;
@@ -35,17 +35,20 @@ export const ipblockClusterCidr: Rule<ClusterCIDRParams> = {
   id: 'ipblock-cluster-cidr',
   title: 'ipBlock holds pod or service IPs',
   description:
-    'ipBlock is meant for traffic from or to outside the cluster. Pod IPs change on every restart, and service IPs are translated to pod IPs before policies apply, so an ipBlock over the pod or service network breaks silently.',
+    'ipBlock is meant for traffic from or to outside the cluster. Pod IPs change on every restart, and service IPs are translated to pod IPs before policies apply, so an ipBlock over the pod or service network breaks silently. Without configured podCIDRs, the nodes\' podCIDRs are used when cluster state is available.',
   remediation: 'select the pods with podSelector / namespaceSelector instead of their IPs',
   defaultAction: 'warn',
   seeds: ['002', '003'],
   needsSubmitted: false,
   needsCluster: false,
+  usesCluster: true,
   operations: ['CREATE', 'UPDATE'],
   params: PARAMS,
-  check(np, { params }) {
+  check(np, { params, cluster }) {
+    const fromNodes = params.podCIDRs.length === 0 && cluster ? [...new Set(cluster.nodes().flatMap((n) => n.podCIDRs))] : [];
     return clusterCidrFindings(np, [
       ...params.podCIDRs.map((cidr) => ({ kind: 'pod' as const, cidr })),
+      ...fromNodes.map((cidr) => ({ kind: 'pod' as const, cidr, from: 'a node\'s podCIDR' })),
       ...params.serviceCIDRs.map((cidr) => ({ kind: 'service' as const, cidr })),
     ]);
   },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FieldPath } from '../k8s/field.js';
 import type { Rule } from './types.js';
 
 const PARAMS = z.strictObject({
@@ -28,7 +29,7 @@ export const protectedPolicy: Rule<z.infer<typeof PARAMS>> = {
     if (groups.some((g) => params.allowedGroups.includes(g)) || params.allowedUsers.includes(user)) return [];
     return [
       {
-        field: `metadata.labels.${params.label}`,
+        field: FieldPath.root('metadata', 'labels').key(params.label).toString(),
         message: `${operation === 'DELETE' ? 'deleting' : 'changing'} a protected policy is not allowed for ${user || 'this user'}`,
         fix: `only ${[...params.allowedGroups.map((g) => `group ${g}`), ...params.allowedUsers.map((u) => `user ${u}`)].join(', ') || 'nobody'} may do so`,
       },

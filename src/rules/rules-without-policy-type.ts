@@ -3,6 +3,8 @@ import type { Rule, RuleFinding } from './types.js';
 
 const NO_PARAMS = z.strictObject({});
 
+const count = (n: number, direction: string): string => (n === 1 ? `the ${direction} rule is ignored` : `all ${n} ${direction} rules are ignored`);
+
 export const rulesWithoutPolicyType: Rule<z.infer<typeof NO_PARAMS>> = {
   id: 'rules-without-policy-type',
   title: 'Rules for a direction the policy does not isolate',
@@ -20,10 +22,10 @@ export const rulesWithoutPolicyType: Rule<z.infer<typeof NO_PARAMS>> = {
     if (types.length === 0) return []; // inferred: never contradicts the rules
     const out: RuleFinding[] = [];
     if ((np.spec?.ingress?.length ?? 0) > 0 && !types.includes('Ingress')) {
-      out.push({ field: 'spec.ingress', message: `${np.spec?.ingress?.length} ingress rule(s) are ignored: policyTypes lacks Ingress`, fix: 'add Ingress to policyTypes, or remove spec.ingress' });
+      out.push({ field: 'spec.ingress', message: `${count(np.spec?.ingress?.length ?? 0, 'ingress')}: policyTypes lacks Ingress`, fix: 'add Ingress to policyTypes, or remove spec.ingress' });
     }
     if ((np.spec?.egress?.length ?? 0) > 0 && !types.includes('Egress')) {
-      out.push({ field: 'spec.egress', message: `${np.spec?.egress?.length} egress rule(s) are ignored: policyTypes lacks Egress`, fix: 'add Egress to policyTypes, or remove spec.egress' });
+      out.push({ field: 'spec.egress', message: `${count(np.spec?.egress?.length ?? 0, 'egress')}: policyTypes lacks Egress`, fix: 'add Egress to policyTypes, or remove spec.egress' });
     }
     return out;
   },

@@ -28,8 +28,8 @@ export const selectorAndOrConfusion: Rule<z.infer<typeof NO_PARAMS>> = {
       const list = rule.path.child(rule.peersField).toString();
       out.push({
         field: list,
-        message: `items [${nsOnly}] namespaceSelector and [${podOnly}] podSelector are ORed: any pod in namespaces ${ns}, or pods ${pods} in this namespace`,
-        fix: `for pods ${pods} inside namespaces ${ns} only, write one item: "- namespaceSelector: ${ns}" with "podSelector: ${pods}" under it (no dash)`,
+        message: `[${nsOnly}] namespaceSelector and [${podOnly}] podSelector are separate items, so either one admits (OR)`,
+        fix: `for only pods ${pods} in namespaces ${ns}, put both selectors in one item`,
       });
     }
     return out;

@@ -36,7 +36,10 @@ export interface RuleContext<P> {
   /** The namespace the policy lives in. */
   readonly namespace: string;
   readonly userInfo?: UserInfo;
-  /** Live cluster state; only given to rules that declare needsCluster. */
+  /**
+   * Live cluster state: given to rules that declare needsCluster (which only run when it is
+   * ready), and to rules that declare usesCluster when it is ready.
+   */
   readonly cluster?: ClusterView;
 }
 
@@ -54,6 +57,11 @@ export interface Rule<P = unknown> {
   readonly needsSubmitted: boolean;
   /** The rule judges the policy against live cluster state. */
   readonly needsCluster: boolean;
+  /**
+   * The rule works without cluster state but judges better with it (DNS pods, nodes' pod
+   * CIDRs): it always runs and gets `cluster` when a ready view exists.
+   */
+  readonly usesCluster?: boolean;
   /** Operations the rule looks at; most rules only look at what is being written. */
   readonly operations: readonly Operation[];
   /** Parameters with their defaults; validated when the policy file is loaded. */

@@ -9,7 +9,7 @@ import { allow, deny, patch } from '../admission/respond.js';
 import type { AdmissionRequest, AdmissionReviewResponse, AdmissionVersion } from '../admission/types.js';
 import { describeError } from '../errors.js';
 import { badRequestStatus, internalErrorStatus } from '../k8s/status.js';
-import { defaultNetworkPolicy } from '../netpol/defaults.js';
+import { defaultingPatch } from '../netpol/defaults.js';
 import type { Deadline } from '../policy/evaluate.js';
 import { type ReviewContext, reviewNetworkPolicy } from '../review.js';
 import type { Endpoint, Metrics } from './metrics.js';
@@ -30,9 +30,9 @@ function deadlineFor(request: FastifyRequest, configuredMs: number, startedAt: n
   if (m) {
     const apiServerMs = Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 's' ? 1000 : 60000);
     // Leave a quarter of the API server's budget for the network and our own answer.
-    ms = Math.max(1, Math.min(configuredMs, Math.floor(apiServerMs * 0.75)));
+    ms = Math.min(configuredMs, Math.floor(apiServerMs * 0.75));
   }
-  return { ms, expired: () => performance.now() - startedAt > ms };
+  return { ms, expired: () => performance.now() - startedAt >= ms };
 }
 
 function isNetworkPolicy(req: AdmissionRequest): boolean {
@@ -95,7 +95,7 @@ function validate(req: AdmissionRequest, version: AdmissionVersion, ctx: ReviewC
 
 function mutate(req: AdmissionRequest, version: AdmissionVersion, log: FastifyBaseLogger, metrics: Metrics, started: number): AdmissionReviewResponse {
   // Defaulting never fails and never denies: invalid objects are the validating webhook's job.
-  const ops = req.operation === 'CREATE' || req.operation === 'UPDATE' ? defaultNetworkPolicy(req.object).patch : [];
+  const ops = req.operation === 'CREATE' || req.operation === 'UPDATE' ? defaultingPatch(req.object) : [];
   const seconds = (performance.now() - started) / 1000;
   metrics.reviews.inc({ endpoint: 'mutate', operation: req.operation, verdict: ops.length ? 'patched' : 'unchanged' });
   metrics.duration.observe({ endpoint: 'mutate' }, seconds);

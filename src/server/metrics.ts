@@ -3,6 +3,7 @@
  * in one process (tests) never share counters.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ClusterStatus } from '../cluster/view.js';
 import type { Review } from '../review.js';
 
 export type Endpoint = 'validate' | 'mutate';
@@ -84,6 +85,46 @@ export class Metrics {
     labelNames: ['version', 'node'] as const,
     registers: [this.registry],
   });
+
+  /** Read at scrape time from the cluster view; absent when cluster-aware rules are off. */
+  private clusterStatus: (() => ClusterStatus | undefined) | undefined;
+
+  readonly clusterSynced = new Gauge({
+    name: 'netpol_guard_cluster_synced',
+    help: '1 when every cluster cache has synced and is fresh, 0 when not; absent without cluster-aware rules.',
+    registers: [this.registry],
+    collect: () => this.collectCluster(),
+  });
+
+  readonly clusterAge = new Gauge({
+    name: 'netpol_guard_cluster_cache_age_seconds',
+    help: 'Seconds since the stalest cluster cache was last confirmed current (list, watch or event).',
+    registers: [this.registry],
+  });
+
+  readonly clusterObjects = new Gauge({
+    name: 'netpol_guard_cluster_cache_objects',
+    help: 'Objects held in the cluster caches, by resource.',
+    labelNames: ['resource'] as const,
+    registers: [this.registry],
+  });
+
+  watchCluster(status: () => ClusterStatus | undefined): void {
+    this.clusterStatus = status;
+  }
+
+  private collectCluster(): void {
+    const s = this.clusterStatus?.();
+    if (!s) {
+      this.clusterSynced.reset();
+      this.clusterAge.reset();
+      this.clusterObjects.reset();
+      return;
+    }
+    this.clusterSynced.set(s.synced ? 1 : 0);
+    this.clusterAge.set(s.ageSeconds);
+    for (const [resource, n] of Object.entries(s.counts)) this.clusterObjects.set({ resource }, n);
+  }
 
   constructor(version: string) {
     collectDefaultMetrics({ register: this.registry, prefix: 'netpol_guard_' });

@@ -12,6 +12,7 @@ import { ensureDevCertificates } from '../tls/dev-certs.js';
 import { CertificateSource, tlsServerOptions } from '../tls/source.js';
 import { VERSION } from '../version.js';
 import { Drain } from './drain.js';
+import { ClusterSource } from './cluster-source.js';
 import { buildHealthApp } from './health-app.js';
 import { Metrics } from './metrics.js';
 import type { HostPort, ServeOptions } from './options.js';
@@ -80,13 +81,18 @@ export async function startServer(options: ServeOptions, log: Logger = pino({ le
   });
   metrics.policyValid.set(1);
   readiness.add('policy', () => policy.readiness());
-  readiness.add('cluster', () => ({ ok: true, detail: 'cluster-aware rules disabled' }));
+  const cluster = await ClusterSource.open({ enabled: options.cluster, kubeconfig: options.kubeconfig, resyncSeconds: options.resyncSeconds, logger: log });
+  readiness.add('cluster', () => cluster.readiness());
+  metrics.watchCluster(() => cluster.view()?.status());
 
   const webhook = buildWebhookApp({
     https: tlsServerOptions(certificates, { clientCA: options.clientCA !== undefined }),
     logger: log,
     metrics,
-    context: () => ({ policy: policy.policy(), rules: ALL_RULES }),
+    context: () => {
+      const view = cluster.view();
+      return { policy: policy.policy(), rules: ALL_RULES, ...(view ? { cluster: view } : {}) };
+    },
     deadlineMs: options.deadlineMs,
     failureMode: options.failureMode,
   });
@@ -128,7 +134,7 @@ export async function startServer(options: ServeOptions, log: Logger = pino({ le
         log.warn({ timeoutMs: options.shutdownTimeoutMs }, 'reviews kept arriving during the whole shutdown bound; stopped accepting anyway');
       }
       clearTimeout(hardStop);
-      await Promise.all([health.close(), certificates.close(), policy.close()]);
+      await Promise.all([health.close(), certificates.close(), policy.close(), cluster.close()]);
       log.info('stopped');
     })();
     return stopping;

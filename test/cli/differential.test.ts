@@ -21,8 +21,6 @@ const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 interface Verdict {
   allowed: boolean;
   verdict: string;
-  findings: string[];
-  errors: string[];
 }
 
 t.test('check -o json and POST /validate agree', async (t) => {

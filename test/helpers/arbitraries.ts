@@ -72,3 +72,84 @@ export const validPolicyArb = fc.record({
     { requiredKeys: [] },
   ),
 });
+
+/** Values that break naive code: wrong types, extremes, prototype keys, deep nesting, long strings. */
+export const hostileValueArb: fc.Arbitrary<unknown> = fc.oneof(
+  fc.anything({ maxDepth: 3, withNullPrototype: true, withObjectString: true }),
+  fc.constantFrom(
+    null,
+    true,
+    0,
+    -1,
+    65536,
+    2 ** 31,
+    2 ** 53 + 2,
+    1e308,
+    -0,
+    0.5,
+    '',
+    ' ',
+    '80',
+    '0.0.0.0/0',
+    '::ffff:1.2.3.4/120',
+    '\u0000\u001b[31m',
+    '\ud800',
+    [],
+    {},
+    [null],
+  ),
+  fc.string({ minLength: 300, maxLength: 2000 }),
+  fc.array(fc.constant({ podSelector: {} }), { minLength: 100, maxLength: 600 }),
+  fc.integer({ min: 50, max: 200 }).map((depth) => {
+    let v: unknown = {};
+    for (let i = 0; i < depth; i++) v = i % 2 ? { spec: v } : { ingress: [v] };
+    return v;
+  }),
+  fc.constant(JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}')),
+);
+
+function paths(value: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+  out.push(prefix);
+  if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...prefix, i], out));
+  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) paths(v, [...prefix, k], out);
+  return out;
+}
+
+function getAt(root: unknown, path: (string | number)[]): unknown {
+  let node = root;
+  for (const p of path) node = (node as Record<string | number, unknown>)[p];
+  return node;
+}
+
+function isPlainObject(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function setAt(root: unknown, path: (string | number)[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const copy = structuredClone(root) as Record<string | number, unknown>;
+  let node = copy;
+  for (const p of path.slice(0, -1)) node = node[p] as Record<string | number, unknown>;
+  node[path[path.length - 1] as string | number] = value;
+  return copy;
+}
+
+/** A valid policy with one to three subtrees (or extra keys) replaced by hostile values. */
+export const mutatedPolicyArb: fc.Arbitrary<unknown> = fc
+  .tuple(validPolicyArb, fc.array(fc.tuple(fc.nat(), hostileValueArb, fc.boolean(), fc.string({ maxLength: 12 })), { minLength: 1, maxLength: 3 }))
+  .map(([policy, mutations]) => {
+    let current: unknown = policy;
+    for (const [pick, value, addKey, key] of mutations) {
+      const all = paths(current);
+      const target = all[pick % all.length] as (string | number)[];
+      if (addKey) {
+        // An extra key on the nearest object at or above the target.
+        let at = target;
+        while (at.length > 0 && !isPlainObject(getAt(current, at))) at = at.slice(0, -1);
+        current = isPlainObject(getAt(current, at)) ? setAt(current, [...at, key || '__proto__'], value) : current;
+      } else {
+        current = setAt(current, target, value);
+      }
+    }
+    return current;
+  });

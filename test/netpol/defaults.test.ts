@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import jsonpatch from 'fast-json-patch';
 import t from 'tap';
-import { defaultNetworkPolicy } from '../../src/netpol/defaults.js';
+import { decodeNetworkPolicy } from '../../src/netpol/decode.js';
+import { applyDefaults, defaultNetworkPolicy, defaultingPatch } from '../../src/netpol/defaults.js';
 import { validPolicyArb } from '../helpers/arbitraries.js';
 
 const spec = (s: object) => ({ spec: s });
@@ -63,17 +64,27 @@ t.test('the patch', async (t) => {
   t.same(explicitEmpty, [{ op: 'add', path: '/spec/policyTypes/0', value: 'Ingress' }], 'an empty list is extended, not replaced');
 });
 
-t.test('property: idempotent, add-only, and the patch reproduces the defaulted object', async (t) => {
+t.test('property: the patch and the typed defaulting agree, only add, and are idempotent', async (t) => {
   fc.assert(
     fc.property(validPolicyArb, (policy) => {
-      const first = defaultNetworkPolicy(policy);
-      const again = defaultNetworkPolicy(first.object);
-      if (again.patch.length !== 0) return false;
-      if (!first.patch.every((op) => op.op === 'add')) return false;
-      const applied = jsonpatch.applyPatch(structuredClone(policy), first.patch, true, false).newDocument;
-      return JSON.stringify(applied) === JSON.stringify(first.object);
+      const patch = defaultingPatch(policy);
+      if (!patch.every((op) => op.op === 'add')) return false;
+      const patched = jsonpatch.applyPatch(structuredClone(policy), patch, true, false).newDocument;
+      if (defaultingPatch(patched).length !== 0) return false;
+      // Two independent routes to the stored object: the patch on the JSON, and the defaults on the typed object.
+      const viaPatch = decodeNetworkPolicy(patched).policy;
+      const viaTyped = applyDefaults(decodeNetworkPolicy(policy).policy!);
+      return JSON.stringify(sortKeys(viaPatch)) === JSON.stringify(sortKeys(viaTyped));
     }),
     { seed: 20261123, numRuns: 2000 },
   );
   t.pass('2000 random policies');
 });
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v !== null && typeof v === 'object') {
+    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  }
+  return v;
+}

@@ -44,7 +44,9 @@ t.test('enforce: each rule at its action', async (t) => {
       '[cloud-metadata-egress] spec.egress[0].to[0].ipBlock.cidr: 0.0.0.0/0 includes the cloud metadata address 169.254.169.254; add 169.254.169.254/32 to except',
     ].join('\n'),
   );
-  t.same(r.warnings, ['[ipblock-world] spec.egress[0].to[0].ipBlock.cidr: 0.0.0.0/0 reaches every address']);
+  t.same(r.warnings, [
+    '[ipblock-world] spec.egress[0].to[0].ipBlock.cidr: 0.0.0.0/0 reaches every address; narrow the CIDR to the networks you need, or add except ranges for the pod, service and private networks',
+  ], 'warnings carry the fix when it fits');
   t.equal(r.auditAnnotations.rules, 'cloud-metadata-egress,ipblock-world');
 });
 
@@ -131,4 +133,19 @@ t.test('the deadline: failure mode allow warns, deny denies', async (t) => {
   t.match(deny.status?.message, /denied by the configured failure mode/);
   const fine = reviewNetworkPolicy(request(world), ctx('', { deadline: { ms: 5, expired: () => false }, failureMode: 'deny' }));
   t.equal(fine.verdict, 'forbidden', 'within the deadline, the normal verdict');
+});
+
+t.test('a metadata-only update does not re-judge the spec; a spec change does', async (t) => {
+  const stored = structuredClone(world);
+  stored.metadata!.resourceVersion = '3';
+  const labelled = structuredClone(stored);
+  labelled.metadata!.labels = { team: 'a' };
+  const r = reviewNetworkPolicy(request(labelled, { operation: 'UPDATE', oldObject: stored }), ctx(''));
+  t.equal(r.allowed, true);
+  t.same(effects(r), ['cloud-metadata-egress:exempt', 'ipblock-world:exempt']);
+  t.same(r.warnings, [], 'no repeated warnings for a label change');
+  t.match(r.auditAnnotations.exempted, /the spec is unchanged by this update/);
+  const changed = structuredClone(stored);
+  changed.spec!.egress![0]!.ports = [{ protocol: 'TCP', port: 443 }];
+  t.same(effects(reviewNetworkPolicy(request(changed, { operation: 'UPDATE', oldObject: stored }), ctx(''))), ['cloud-metadata-egress:deny', 'egress-without-dns:warn', 'ipblock-world:warn']);
 });

@@ -5,23 +5,31 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { renderCatalogue } from '../../src/cli/rules-catalogue.js';
+import { staticClusterView } from '../../src/cluster/static.js';
 import { admitNetworkPolicy } from '../../src/netpol/admit.js';
 import { decodeNetworkPolicy } from '../../src/netpol/decode.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import type { AnyRule, RuleFinding } from '../../src/rules/types.js';
+import { SHOP } from '../cluster/manifests.js';
 import { type Example, EXAMPLES } from './examples.js';
 
-/** Runs one rule the way the engine does: on the defaulted object, with parameters resolved. */
+/**
+ * Runs one rule the way the engine does: on the defaulted object, with parameters resolved, in
+ * the object's namespace, with the example's cluster state for rules that need or use it.
+ */
 function run(rule: AnyRule, ex: Example): RuleFinding[] {
   const operation = ex.operation ?? 'CREATE';
   const params = rule.params.parse(ex.params ?? {});
   const old = ex.old ? decodeNetworkPolicy(ex.old).policy : undefined;
+  const view = ex.cluster && (rule.needsCluster || rule.usesCluster) ? staticClusterView(ex.cluster, `example ${ex.name}`) : undefined;
+  const cluster = view ? { cluster: view } : {};
   if (operation === 'DELETE') {
-    return rule.check(old!, { params, operation, old, namespace: 'bar', userInfo: ex.userInfo });
+    return rule.check(old!, { params, operation, old, namespace: old?.metadata?.namespace ?? 'bar', userInfo: ex.userInfo, ...cluster });
   }
   const api = admitNetworkPolicy({ operation: operation === 'UPDATE' ? 'UPDATE' : 'CREATE', object: ex.object, oldObject: ex.old, namespace: 'default' });
   if (!api.defaulted) throw new Error(`example ${ex.name} does not decode: ${api.decodeIssues.map((i) => i.message).join('; ')}`);
-  return rule.check(api.defaulted, { params, operation, submitted: api.submitted, old, namespace: 'bar', userInfo: ex.userInfo });
+  const namespace = api.defaulted.metadata?.namespace ?? 'bar';
+  return rule.check(api.defaulted, { params, operation, submitted: api.submitted, old, namespace, userInfo: ex.userInfo, ...cluster });
 }
 
 for (const rule of ALL_RULES) {
@@ -33,6 +41,9 @@ for (const rule of ALL_RULES) {
     }
     t.ok(examples.flagged.length > 0, 'has an example it flags');
     t.ok(examples.passes.length > 0, 'has an example it passes');
+    if (rule.needsCluster) {
+      t.ok([...examples.flagged, ...examples.passes].every((ex) => ex.cluster || ex.params), 'cluster rule examples come with cluster state');
+    }
     for (const ex of examples.flagged) {
       const found = run(rule, ex);
       t.ok(found.length > 0, `flags: ${ex.name}`);
@@ -67,7 +78,7 @@ t.test('rules never throw on odd but decodable policies', async (t) => {
   const odd = [{}, { spec: {} }, { spec: { ingress: [{}], egress: [{}] } }, { spec: { ingress: [{ from: [{ ipBlock: { cidr: 'garbage' } }], ports: [{ port: 'x', endPort: 3 }] }] } }];
   for (const rule of ALL_RULES) {
     for (const object of odd) {
-      t.doesNotThrow(() => run(rule, { name: 'odd', object, operation: 'CREATE' }), `${rule.id} on ${JSON.stringify(object)}`);
+      t.doesNotThrow(() => run(rule, { name: 'odd', object, operation: 'CREATE', cluster: SHOP }), `${rule.id} on ${JSON.stringify(object)}`);
     }
   }
 });

@@ -16,11 +16,13 @@ t.test('webhook', async (t) => {
     const good = makeNetworkPolicy(fromPodSelector(CD), withIngressPorts(port('TCP', 80)), withPolicyTypes('Ingress'));
     const res = await postReview(server, '/validate', admissionReview(good));
     t.equal(res.status, 200);
-    t.same(res.json, {
-      apiVersion: 'admission.k8s.io/v1',
-      kind: 'AdmissionReview',
-      response: { uid, allowed: true, auditAnnotations: { verdict: 'allowed' } },
-    });
+    const body = res.json as Review;
+    t.equal(body.apiVersion, 'admission.k8s.io/v1');
+    t.equal(body.kind, 'AdmissionReview');
+    t.same(Object.keys(body.response).sort(), ['allowed', 'auditAnnotations', 'uid'], 'no warnings, status or patch');
+    t.match(body.response, { uid, allowed: true, auditAnnotations: { verdict: 'allowed' } });
+    const skipped = JSON.parse((body.response.auditAnnotations as Record<string, string>)['skipped-rules'] ?? '[]') as { rule: string; reason: string }[];
+    t.ok(skipped.some((s) => s.rule === 'pod-selector-matches-nothing' && s.reason === 'no cluster state'), 'cluster-aware rules say they were skipped');
   });
 
   t.test('an invalid policy: 422 exactly as the API server builds it', async (t) => {

@@ -1,0 +1,162 @@
+/**
+ * The projected cluster state, indexed by namespace, and the read-only ClusterView over it.
+ * Both implementations (static manifests, informers) fill the same store, so the rules see the
+ * same thing from either. Lists handed to rules are frozen and cached until the next change of
+ * that namespace, so a review that asks for the same pods several times pays once.
+ */
+import type { NetworkPolicy } from '../k8s/types.js';
+import { Interner, type ResourceName, type ResourceValues } from './project.js';
+import type { ClusterStatus, ClusterView, DaemonSetInfo, NamespaceInfo, NodeInfo, PodInfo, ServiceInfo, WebhookInfo } from './view.js';
+
+const NONE: readonly never[] = Object.freeze([]);
+
+/** Objects by namespace and name; cluster-scoped ones live under the namespace ''. */
+export class NamespacedIndex<T> {
+  private byNamespace = new Map<string, Map<string, T>>();
+  private readonly listCache = new Map<string, readonly T[]>();
+  private allCache: readonly T[] | undefined;
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  get(namespace: string, name: string): T | undefined {
+    return this.byNamespace.get(namespace)?.get(name);
+  }
+
+  set(namespace: string, name: string, value: T): void {
+    let names = this.byNamespace.get(namespace);
+    if (!names) {
+      names = new Map();
+      this.byNamespace.set(namespace, names);
+    }
+    if (!names.has(name)) this.count++;
+    names.set(name, value);
+    this.changed(namespace);
+  }
+
+  delete(namespace: string, name: string): boolean {
+    const names = this.byNamespace.get(namespace);
+    if (!names?.delete(name)) return false;
+    this.count--;
+    if (names.size === 0) this.byNamespace.delete(namespace);
+    this.changed(namespace);
+    return true;
+  }
+
+  /** Swaps in a complete new content at once (a relist), so readers never see half of it. */
+  replaceAll(entries: Iterable<readonly [namespace: string, name: string, value: T]>): void {
+    const next = new Map<string, Map<string, T>>();
+    let count = 0;
+    for (const [namespace, name, value] of entries) {
+      let names = next.get(namespace);
+      if (!names) {
+        names = new Map();
+        next.set(namespace, names);
+      }
+      if (!names.has(name)) count++;
+      names.set(name, value);
+    }
+    this.byNamespace = next;
+    this.count = count;
+    this.listCache.clear();
+    this.allCache = undefined;
+  }
+
+  /** Values of one namespace, or of all when omitted; frozen, cached until a change. */
+  list(namespace?: string): readonly T[] {
+    if (namespace === undefined) {
+      this.allCache ??= Object.freeze([...this.byNamespace.values()].flatMap((m) => [...m.values()]));
+      return this.allCache;
+    }
+    let cached = this.listCache.get(namespace);
+    if (!cached) {
+      const names = this.byNamespace.get(namespace);
+      if (!names) return NONE;
+      cached = Object.freeze([...names.values()]);
+      this.listCache.set(namespace, cached);
+    }
+    return cached;
+  }
+
+  namespaces(): IterableIterator<string> {
+    return this.byNamespace.keys();
+  }
+
+  private changed(namespace: string): void {
+    this.listCache.delete(namespace);
+    this.allCache = undefined;
+  }
+}
+
+export type ClusterIndexes = { readonly [R in ResourceName]: NamespacedIndex<ResourceValues[R]> };
+
+/** Everything a ClusterView reads, plus the interner that shares labels and ports between pods. */
+export class ClusterStore {
+  readonly indexes: ClusterIndexes = {
+    namespaces: new NamespacedIndex<NamespaceInfo>(),
+    pods: new NamespacedIndex<PodInfo>(),
+    services: new NamespacedIndex<ServiceInfo>(),
+    nodes: new NamespacedIndex<NodeInfo>(),
+    networkpolicies: new NamespacedIndex<NetworkPolicy>(),
+    validatingwebhookconfigurations: new NamespacedIndex<readonly WebhookInfo[]>(),
+    mutatingwebhookconfigurations: new NamespacedIndex<readonly WebhookInfo[]>(),
+    daemonsets: new NamespacedIndex<DaemonSetInfo>(),
+  };
+  private interner = new Interner();
+
+  get intern(): Interner {
+    return this.interner;
+  }
+
+  /**
+   * A fresh interner for the next full relist of the pods, so that label sets of pods long gone
+   * (every rollout brings a new pod-template-hash) do not accumulate.
+   */
+  renewInterner(): void {
+    this.interner = new Interner();
+  }
+
+  counts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [resource, index] of Object.entries(this.indexes) as [ResourceName, NamespacedIndex<unknown>][]) out[resource] = index.size;
+    return out;
+  }
+}
+
+export interface ViewState {
+  readonly source: string;
+  ready(): boolean;
+  status(): ClusterStatus;
+}
+
+/** The read-only ClusterView over a store; `ready` and `status` come from whoever fills it. */
+export function clusterViewOf(store: ClusterStore, state: ViewState): ClusterView {
+  const ix = store.indexes;
+  const webhooksCache: { validating?: readonly WebhookInfo[][]; mutating?: readonly WebhookInfo[][]; all?: readonly WebhookInfo[] } = {};
+  return {
+    get ready() {
+      return state.ready();
+    },
+    source: state.source,
+    namespaceLabels: (name) => ix.namespaces.get('', name)?.labels,
+    namespaces: () => ix.namespaces.list(''),
+    pods: (namespace) => ix.pods.list(namespace),
+    services: (namespace) => ix.services.list(namespace),
+    nodes: () => ix.nodes.list(''),
+    networkPolicies: (namespace) => ix.networkpolicies.list(namespace),
+    webhooks: () => {
+      const validating = ix.validatingwebhookconfigurations.list('');
+      const mutating = ix.mutatingwebhookconfigurations.list('');
+      if (webhooksCache.validating !== validating || webhooksCache.mutating !== mutating || !webhooksCache.all) {
+        webhooksCache.validating = validating as readonly WebhookInfo[][];
+        webhooksCache.mutating = mutating as readonly WebhookInfo[][];
+        webhooksCache.all = Object.freeze([...validating.flat(), ...mutating.flat()]);
+      }
+      return webhooksCache.all;
+    },
+    daemonSets: () => ix.daemonsets.list(),
+    status: () => state.status(),
+  };
+}

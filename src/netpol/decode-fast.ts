@@ -1,0 +1,250 @@
+/**
+ * The hot path of decoding: a hand-written check of the exact shape the zod schema in decode.ts
+ * describes, for objects that are already well formed — which is every object an API server
+ * sends. It returns the same typed object zod would, or undefined as soon as anything is unusual
+ * (a wrong type, an unknown field, a null, the wrong kind); the zod schema then decides and
+ * explains. A property test keeps the two in agreement.
+ */
+import type {
+  LabelSelector,
+  NetworkPolicy,
+  NetworkPolicyEgressRule,
+  NetworkPolicyIngressRule,
+  NetworkPolicyPeer,
+  NetworkPolicyPort,
+  NetworkPolicySpec,
+  ObjectMeta,
+} from '../k8s/types.js';
+
+type Obj = Record<string, unknown>;
+
+/** Signals "not the common case": the caller falls back to the zod schema. */
+const BAIL = Symbol('bail');
+
+function obj(v: unknown): Obj {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw BAIL;
+  return v as Obj;
+}
+
+function keysWithin(o: Obj, allowed: ReadonlySet<string>): void {
+  for (const k in o) if (!allowed.has(k) || o[k] === null) throw BAIL;
+}
+
+function str(v: unknown): string {
+  if (typeof v !== 'string') throw BAIL;
+  return v;
+}
+
+function optStr(v: unknown): string | undefined {
+  return v === undefined ? undefined : str(v);
+}
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+function int32(v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX) throw BAIL;
+  return v;
+}
+
+function int64(v: unknown): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw BAIL;
+  return v;
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+function timestamp(v: unknown): string {
+  if (typeof v !== 'string' || !RFC3339.test(v)) throw BAIL;
+  return v;
+}
+
+function list<T>(v: unknown, item: (x: unknown) => T): T[] {
+  if (!Array.isArray(v)) throw BAIL;
+  const out = new Array<T>(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = item(v[i]);
+  return out;
+}
+
+function stringMap(v: unknown): Record<string, string> {
+  const o = obj(v);
+  // Like the zod path: a copy without a prototype, so keys such as "__proto__" stay plain data.
+  const out: Record<string, string> = Object.create(null);
+  for (const k of Object.keys(o)) {
+    const value = o[k];
+    if (typeof value !== 'string') throw BAIL;
+    Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+function shallowRecord(v: unknown): Record<string, unknown> {
+  const o = obj(v);
+  if (Object.prototype.hasOwnProperty.call(o, '__proto__')) throw BAIL;
+  return { ...o };
+}
+
+const SELECTOR_KEYS = new Set(['matchLabels', 'matchExpressions']);
+const REQUIREMENT_KEYS = new Set(['key', 'operator', 'values']);
+
+function selector(v: unknown): LabelSelector {
+  const o = obj(v);
+  keysWithin(o, SELECTOR_KEYS);
+  const out: LabelSelector = {};
+  if (o.matchLabels !== undefined) out.matchLabels = stringMap(o.matchLabels);
+  if (o.matchExpressions !== undefined) {
+    out.matchExpressions = list(o.matchExpressions, (x) => {
+      const r = obj(x);
+      keysWithin(r, REQUIREMENT_KEYS);
+      return {
+        key: r.key === undefined ? '' : str(r.key),
+        operator: r.operator === undefined ? '' : str(r.operator),
+        ...(r.values !== undefined ? { values: list(r.values, str) } : {}),
+      };
+    });
+  }
+  return out;
+}
+
+const PORT_KEYS = new Set(['protocol', 'port', 'endPort']);
+
+function port(v: unknown): NetworkPolicyPort {
+  const o = obj(v);
+  keysWithin(o, PORT_KEYS);
+  const out: NetworkPolicyPort = {};
+  if (o.protocol !== undefined) out.protocol = str(o.protocol);
+  if (o.port !== undefined) out.port = typeof o.port === 'string' ? o.port : int32(o.port);
+  if (o.endPort !== undefined) out.endPort = int32(o.endPort);
+  return out;
+}
+
+const PEER_KEYS = new Set(['podSelector', 'namespaceSelector', 'ipBlock']);
+const IPBLOCK_KEYS = new Set(['cidr', 'except']);
+
+function peer(v: unknown): NetworkPolicyPeer {
+  const o = obj(v);
+  keysWithin(o, PEER_KEYS);
+  const out: NetworkPolicyPeer = {};
+  if (o.podSelector !== undefined) out.podSelector = selector(o.podSelector);
+  if (o.namespaceSelector !== undefined) out.namespaceSelector = selector(o.namespaceSelector);
+  if (o.ipBlock !== undefined) {
+    const b = obj(o.ipBlock);
+    keysWithin(b, IPBLOCK_KEYS);
+    out.ipBlock = { cidr: b.cidr === undefined ? '' : str(b.cidr), ...(b.except !== undefined ? { except: list(b.except, str) } : {}) };
+  }
+  return out;
+}
+
+const INGRESS_KEYS = new Set(['ports', 'from']);
+const EGRESS_KEYS = new Set(['ports', 'to']);
+
+function ingressRule(v: unknown): NetworkPolicyIngressRule {
+  const o = obj(v);
+  keysWithin(o, INGRESS_KEYS);
+  const out: NetworkPolicyIngressRule = {};
+  if (o.ports !== undefined) out.ports = list(o.ports, port);
+  if (o.from !== undefined) out.from = list(o.from, peer);
+  return out;
+}
+
+function egressRule(v: unknown): NetworkPolicyEgressRule {
+  const o = obj(v);
+  keysWithin(o, EGRESS_KEYS);
+  const out: NetworkPolicyEgressRule = {};
+  if (o.ports !== undefined) out.ports = list(o.ports, port);
+  if (o.to !== undefined) out.to = list(o.to, peer);
+  return out;
+}
+
+const SPEC_KEYS = new Set(['podSelector', 'ingress', 'egress', 'policyTypes']);
+
+function spec(v: unknown): NetworkPolicySpec {
+  const o = obj(v);
+  keysWithin(o, SPEC_KEYS);
+  const out: NetworkPolicySpec = {};
+  if (o.podSelector !== undefined) out.podSelector = selector(o.podSelector);
+  if (o.ingress !== undefined) out.ingress = list(o.ingress, ingressRule);
+  if (o.egress !== undefined) out.egress = list(o.egress, egressRule);
+  if (o.policyTypes !== undefined) out.policyTypes = list(o.policyTypes, str);
+  return out;
+}
+
+const OWNER_KEYS = new Set(['apiVersion', 'kind', 'name', 'uid', 'controller', 'blockOwnerDeletion']);
+const MANAGED_KEYS = new Set(['manager', 'operation', 'apiVersion', 'time', 'fieldsType', 'fieldsV1', 'subresource']);
+const META_KEYS = new Set([
+  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
+  'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
+]);
+const STRING_META = ['name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion'] as const;
+
+function bool(v: unknown): boolean {
+  if (typeof v !== 'boolean') throw BAIL;
+  return v;
+}
+
+function metadata(v: unknown): ObjectMeta {
+  const o = obj(v);
+  keysWithin(o, META_KEYS);
+  const out: ObjectMeta = {};
+  for (const k of STRING_META) if (o[k] !== undefined) out[k] = str(o[k]);
+  if (o.generation !== undefined) out.generation = int64(o.generation);
+  if (o.creationTimestamp !== undefined) out.creationTimestamp = timestamp(o.creationTimestamp);
+  if (o.deletionTimestamp !== undefined) out.deletionTimestamp = timestamp(o.deletionTimestamp);
+  if (o.deletionGracePeriodSeconds !== undefined) out.deletionGracePeriodSeconds = int64(o.deletionGracePeriodSeconds);
+  if (o.labels !== undefined) out.labels = stringMap(o.labels);
+  if (o.annotations !== undefined) out.annotations = stringMap(o.annotations);
+  if (o.finalizers !== undefined) out.finalizers = list(o.finalizers, str);
+  if (o.ownerReferences !== undefined) {
+    out.ownerReferences = list(o.ownerReferences, (x) => {
+      const r = obj(x);
+      keysWithin(r, OWNER_KEYS);
+      return {
+        ...(r.apiVersion !== undefined ? { apiVersion: str(r.apiVersion) } : {}),
+        ...(r.kind !== undefined ? { kind: str(r.kind) } : {}),
+        ...(r.name !== undefined ? { name: str(r.name) } : {}),
+        ...(r.uid !== undefined ? { uid: str(r.uid) } : {}),
+        ...(r.controller !== undefined ? { controller: bool(r.controller) } : {}),
+        ...(r.blockOwnerDeletion !== undefined ? { blockOwnerDeletion: bool(r.blockOwnerDeletion) } : {}),
+      } as NonNullable<ObjectMeta['ownerReferences']>[number];
+    });
+  }
+  if (o.managedFields !== undefined) {
+    out.managedFields = list(o.managedFields, (x) => {
+      const m = obj(x);
+      keysWithin(m, MANAGED_KEYS);
+      return {
+        ...(m.manager !== undefined ? { manager: str(m.manager) } : {}),
+        ...(m.operation !== undefined ? { operation: str(m.operation) } : {}),
+        ...(m.apiVersion !== undefined ? { apiVersion: str(m.apiVersion) } : {}),
+        ...(m.time !== undefined ? { time: timestamp(m.time) } : {}),
+        ...(m.fieldsType !== undefined ? { fieldsType: str(m.fieldsType) } : {}),
+        ...(m.fieldsV1 !== undefined ? { fieldsV1: shallowRecord(m.fieldsV1) } : {}),
+        ...(m.subresource !== undefined ? { subresource: str(m.subresource) } : {}),
+      };
+    });
+  }
+  return out;
+}
+
+const TOP_KEYS = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
+
+/** The typed NetworkPolicy when `input` is well formed in every respect, else undefined. */
+export function decodeWellFormed(input: unknown, apiVersion: string, kind: string): NetworkPolicy | undefined {
+  try {
+    const o = obj(input);
+    keysWithin(o, TOP_KEYS);
+    const out: NetworkPolicy = {};
+    const av = optStr(o.apiVersion);
+    const k = optStr(o.kind);
+    if ((av !== undefined && av !== apiVersion) || (k !== undefined && k !== kind)) return undefined;
+    if (av !== undefined) out.apiVersion = av;
+    if (k !== undefined) out.kind = k;
+    if (o.metadata !== undefined) out.metadata = metadata(o.metadata);
+    if (o.spec !== undefined) out.spec = spec(o.spec);
+    if (o.status !== undefined) out.status = shallowRecord(o.status);
+    return out;
+  } catch (err) {
+    if (err === BAIL) return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * egress-without-dns with cluster state: do the policies that will select the pods, taken
+ * together, let them reach the actual DNS pods over UDP and TCP?
+ *
+ * Policies add up, so the question is asked of the union of every egress-isolating policy of the
+ * namespace that selects the same pods (the new one included, replacing its stored version). The
+ * selected pods are grouped by label set (replicas share one), so the cost is policies × label
+ * sets, not policies × pods; each policy's reach to the DNS pods is worked out once per review.
+ * When the policy selects no pod yet, the union is the policy plus the stored policies that are
+ * certain to select the same pods: those with an empty or an identical podSelector.
+ */
+import type { ClusterView, PodInfo } from '../cluster/view.js';
+import { isEmptySelector } from '../k8s/labels.js';
+import type { NetworkPolicy, NetworkPolicyPeer } from '../k8s/types.js';
+import { rangesOverlap, toRange } from '../netpol/cidr.js';
+import { groupByLabels, peerMatchesPod, podSelectorOf, policiesAfterWrite, selectedPods, selectorMatcher } from './cluster-match.js';
+import { isolates, rulePortsAllow, rulesOf } from './walk.js';
+
+/**
+ * Where cluster DNS can live: the node-local DNS cache address and the private ranges pod
+ * networks are carved from. An ipBlock outside them (8.8.8.8/32, say) cannot reach it, because
+ * pods resolve through the cluster DNS service, whose pods have pod IPs.
+ */
+const DNS_CAPABLE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.20.10/32', 'fc00::/7'].map(
+  (c) => toRange(c)!,
+);
+
+/** Whether an ipBlock may hold the cluster DNS: pod IPs are not known, only the ranges they come from. */
+export function ipBlockMayHoldDns(peer: NetworkPolicyPeer): boolean {
+  const range = peer.ipBlock ? toRange(peer.ipBlock.cidr) : undefined;
+  return range !== undefined && DNS_CAPABLE_RANGES.some((r) => rangesOverlap(range, r));
+}
+
+export interface DnsParams {
+  readonly dnsPortNames: readonly string[];
+  readonly dnsNamespace: string;
+  readonly dnsPodLabels: Readonly<Record<string, string>>;
+}
+
+type Protocol = 'UDP' | 'TCP';
+
+/** The DNS port of a DNS pod over one protocol: a port named dns/dns-tcp or numbered 53, else 53. */
+function dnsPort(pod: PodInfo, protocol: Protocol, names: readonly string[]): { number: number; names: string[] } {
+  const declared = pod.ports.find((p) => p.protocol === protocol && ((p.name !== undefined && names.includes(p.name)) || p.containerPort === 53));
+  const number = declared?.containerPort ?? 53;
+  const aliases = pod.ports.filter((p) => p.protocol === protocol && p.containerPort === number && p.name).map((p) => p.name as string);
+  return { number, names: aliases };
+}
+
+/** Indexes of the DNS pods `policy` lets its pods reach over `protocol`. */
+function reach(policy: NetworkPolicy, namespace: string, dnsPods: readonly PodInfo[], protocol: Protocol, params: DnsParams, cluster: ClusterView): Set<number> {
+  const out = new Set<number>();
+  dnsPods.forEach((pod, i) => {
+    const port = dnsPort(pod, protocol, params.dnsPortNames);
+    const ok = rulesOf(policy, 'egress').some(
+      (r) =>
+        rulePortsAllow(r.ports, protocol, port.number, port.names) &&
+        (!r.peers || r.peers.length === 0 || r.peers.some((peer) => (peer.ipBlock ? ipBlockMayHoldDns(peer) : peerMatchesPod(peer, namespace, pod, cluster)))),
+    );
+    if (ok) out.add(i);
+  });
+  return out;
+}
+
+function sameSelector(a: NetworkPolicy, b: NetworkPolicy): boolean {
+  return JSON.stringify(podSelectorOf(a)) === JSON.stringify(podSelectorOf(b));
+}
+
+/**
+ * Whether DNS over UDP and over TCP reaches every DNS pod from every pod `np` selects, counting
+ * all the policies that select them; undefined when no DNS pod is known (then the cluster-less
+ * judgement applies: unknown is not bad).
+ */
+export function clusterDnsVerdict(np: NetworkPolicy, namespace: string, cluster: ClusterView, params: DnsParams): { udp: boolean; tcp: boolean } | undefined {
+  const isDns = selectorMatcher({ matchLabels: { ...params.dnsPodLabels } });
+  const dnsPods = cluster.pods(params.dnsNamespace).filter((p) => isDns(p.labels));
+  if (dnsPods.length === 0) return undefined;
+
+  const policies = policiesAfterWrite(np, namespace, cluster).filter((p) => isolates(p, 'egress'));
+  const memo = new Map<NetworkPolicy, Record<Protocol, Set<number>>>();
+  const reachOf = (p: NetworkPolicy) => {
+    let r = memo.get(p);
+    if (!r) {
+      r = { UDP: reach(p, namespace, dnsPods, 'UDP', params, cluster), TCP: reach(p, namespace, dnsPods, 'TCP', params, cluster) };
+      memo.set(p, r);
+    }
+    return r;
+  };
+  const covered = (applicable: readonly NetworkPolicy[], protocol: Protocol) => {
+    const union = new Set<number>();
+    for (const p of applicable) for (const i of reachOf(p)[protocol]) union.add(i);
+    return union.size === dnsPods.length;
+  };
+
+  const selected = selectedPods(np, namespace, cluster);
+  const groups: NetworkPolicy[][] =
+    selected.length === 0
+      ? [policies.filter((p) => p === np || isEmptySelector(podSelectorOf(p)) || sameSelector(p, np))]
+      : groupByLabels(selected).map((group) => {
+          const labels = group[0]!.labels;
+          return policies.filter((p) => p === np || selectorMatcher(podSelectorOf(p))(labels));
+        });
+  let udp = true;
+  let tcp = true;
+  for (const applicable of groups) {
+    udp &&= covered(applicable, 'UDP');
+    tcp &&= covered(applicable, 'TCP');
+    if (!udp && !tcp) break;
+  }
+  return { udp, tcp };
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { selectedPods, someNames } from './cluster-match.js';
+import type { Rule } from './types.js';
+
+export const hostNetworkPodsSelected: Rule<Record<string, never>> = {
+  id: 'host-network-pods-selected',
+  title: 'Policy selects hostNetwork pods',
+  description:
+    'Pods with hostNetwork: true use the node\'s network namespace; NetworkPolicies do not apply to them in common implementations (upstream calls it undefined), so the policy gives a false sense of isolation for those pods.',
+  remediation: 'exclude hostNetwork pods from the podSelector; restrict hostNetwork (Pod Security baseline) and protect such pods on the node',
+  defaultAction: 'warn',
+  seeds: ['003'],
+  needsSubmitted: false,
+  needsCluster: true,
+  operations: ['CREATE', 'UPDATE'],
+  params: z.strictObject({}),
+  check(np, { cluster, namespace }) {
+    if (!cluster) return [];
+    const host = selectedPods(np, namespace, cluster).filter((p) => p.hostNetwork);
+    if (host.length === 0) return [];
+    const s = host.length === 1 ? '' : 's';
+    return [{ field: 'spec.podSelector', message: `selects ${host.length} hostNetwork pod${s} (${someNames(host.map((p) => p.name))}), which policies do not affect` }];
+  },
+};

@@ -1,0 +1,131 @@
+/**
+ * The Helm chart against a real API server (v1.20.2): every documented values combination is
+ * accepted by a server-side dry run, a real `helm install` + `helm upgrade` keeps the generated
+ * certificate and caBundle (the chart's `lookup` only works against a server), and the installed
+ * webhook configurations select exactly the namespaces they should.
+ *
+ * Nothing runs the webhook pods here (no kubelet), so the Service has no endpoints: a NetworkPolicy
+ * write in a reviewed namespace fails closed with "failed calling webhook", which is what shows
+ * that the namespaceSelector matched it.
+ */
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { type Cluster, newWorkDir, startCluster } from './harness/cluster.js';
+
+const CHART = fileURLToPath(new URL('../../charts/netpol-guard/', import.meta.url));
+const RELEASE = 'npg';
+const FULLNAME = `${RELEASE}-netpol-guard`;
+
+/**
+ * Labels a namespace as 1.21+ API servers do by themselves. The chart excludes namespaces by
+ * kubernetes.io/metadata.name, which 1.20 does not set (NOTES.txt tells 1.20 users the same).
+ */
+async function createNamespace(cluster: Cluster, name: string, labels: Record<string, string> = {}): Promise<void> {
+  const r = await cluster.kubectl(['get', 'namespace', name]);
+  if (r.code !== 0) await cluster.kubectl(['create', 'namespace', name], { check: true });
+  const pairs = Object.entries({ 'kubernetes.io/metadata.name': name, ...labels }).map(([k, v]) => `${k}=${v}`);
+  await cluster.kubectl(['label', '--overwrite', 'namespace', name, ...pairs], { check: true });
+}
+
+const probePolicy = (namespace: string) => `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: probe, namespace: ${namespace}}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+`;
+
+/**
+ * The values combinations the chart documents. tls.mode=certManager is not among them: this API
+ * server has no cert-manager CRDs (cert-manager.io/v1), so its Issuer and Certificate objects
+ * cannot be applied, and the chart refuses to render that mode without the API (chart.test.ts
+ * covers its rendering with --api-versions).
+ */
+function combinations(caPem: string): { name: string; args: string[] }[] {
+  return [
+    { name: 'defaults', args: [] },
+    { name: 'replicas 1', args: ['--set', 'replicas=1'] },
+    { name: 'tls.mode=existingSecret', args: ['--set', 'tls.mode=existingSecret', '--set', 'tls.existingSecret.name=byo-tls', '--set-string', `tls.existingSecret.caBundle=${Buffer.from(caPem).toString('base64')}`] },
+    { name: 'failurePolicy Ignore', args: ['--set', 'webhook.failurePolicy=Ignore'] },
+    { name: 'networkPolicy disabled', args: ['--set', 'networkPolicy.enabled=false'] },
+    { name: 'cluster-aware rules disabled', args: ['--set', 'clusterAware.enabled=false'] },
+    { name: 'custom org policy', args: ['--set', 'policy.mode=audit', '--set', 'policy.rules.ipblock-world.action=deny', '--set', 'networkPolicy.apiServer.cidrs={10.0.0.1/32}'] },
+    { name: 'hard anti-affinity, rollout on change', args: ['--set', 'antiAffinity=hard', '--set', 'rolloutOnChange=true', '--set', 'topologySpread.enabled=false'] },
+  ];
+}
+
+t.test('the chart on a real API server', async (t) => {
+  const workDir = await newWorkDir('chart');
+  const cluster = await startCluster({ workDir });
+  t.teardown(async () => {
+    await cluster.stop();
+    if (t.passing()) await rm(workDir, { recursive: true, force: true });
+  });
+  const ns = 'netpol-guard';
+  await createNamespace(cluster, ns);
+  await createNamespace(cluster, 'kube-system');
+
+  t.test('helm template --validate | kubectl apply --dry-run=server accepts every combination', async (t) => {
+    for (const combo of combinations(cluster.caPem)) {
+      // --validate: render with this server's capabilities (PodDisruptionBudget is policy/v1beta1 on 1.20).
+      const rendered = await cluster.helm(['template', RELEASE, CHART, '--namespace', ns, '--validate', ...combo.args], { check: true });
+      const applied = await cluster.kubectl(['apply', '--dry-run=server', '-f', '-'], { input: rendered.stdout });
+      t.equal(applied.code, 0, `${combo.name}: server-side dry run succeeds${applied.stderr ? `: ${applied.stderr}` : ''}`);
+      const kinds = [...rendered.stdout.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]);
+      const created = applied.stdout.split('\n').filter((l) => l.endsWith('created (server dry run)'));
+      t.equal(created.length, kinds.length, `${combo.name}: every rendered object (${kinds.join(', ')}) accepted`);
+    }
+  });
+
+  t.test('helm install, then helm upgrade, keeps the generated certificate and caBundle', async (t) => {
+    await cluster.helm(['install', RELEASE, CHART, '--namespace', ns], { check: true, timeoutMs: 120_000 });
+    const read = async () => {
+      const get = async (args: string[]) => (await cluster.kubectl(args, { check: true })).stdout;
+      return {
+        validating: await get(['get', 'validatingwebhookconfiguration', FULLNAME, '-o', 'jsonpath={.webhooks[0].clientConfig.caBundle}']),
+        mutating: await get(['get', 'mutatingwebhookconfiguration', FULLNAME, '-o', 'jsonpath={.webhooks[0].clientConfig.caBundle}']),
+        ca: await get(['get', 'secret', '-n', ns, `${FULLNAME}-tls`, '-o', 'jsonpath={.data.ca\\.crt}']),
+        cert: await get(['get', 'secret', '-n', ns, `${FULLNAME}-tls`, '-o', 'jsonpath={.data.tls\\.crt}']),
+        key: await get(['get', 'secret', '-n', ns, `${FULLNAME}-tls`, '-o', 'jsonpath={.data.tls\\.key}']),
+      };
+    };
+    const before = await read();
+    t.match(Buffer.from(before.ca, 'base64').toString('utf8'), /^-----BEGIN CERTIFICATE-----/);
+    t.equal(before.validating, before.ca, 'the validating webhook trusts the Secret CA');
+    t.equal(before.mutating, before.ca, 'the mutating webhook trusts the Secret CA');
+
+    await cluster.helm(['upgrade', RELEASE, CHART, '--namespace', ns, '--set', 'replicas=3'], { check: true, timeoutMs: 120_000 });
+    const replicas = await cluster.kubectl(['get', 'deployment', '-n', ns, FULLNAME, '-o', 'jsonpath={.spec.replicas}'], { check: true });
+    t.equal(replicas.stdout, '3', 'the upgrade was applied');
+    const history = await cluster.helm(['history', RELEASE, '--namespace', ns, '-o', 'json'], { check: true });
+    t.equal((JSON.parse(history.stdout) as unknown[]).length, 2, 'two revisions');
+    t.same(await read(), before, 'certificate, key and both caBundles are unchanged across the upgrade');
+
+    // On 1.20, PodDisruptionBudget is only served as policy/v1beta1; the chart picks it.
+    const pdb = await cluster.kubectl(['get', 'poddisruptionbudget', '-n', ns, FULLNAME, '-o', 'jsonpath={.spec.minAvailable}'], { check: true });
+    t.equal(pdb.stdout, '1');
+  });
+
+  t.test('the installed webhooks review exactly the namespaces they should', async (t) => {
+    await createNamespace(cluster, 'team-a');
+    await createNamespace(cluster, 'legacy', { 'netpol-guard.io/ignore': 'true' });
+    // The API server picks up webhook configurations through an informer; wait until it calls ours.
+    const reviewed = await cluster.waitFor(
+      async () => {
+        const r = await cluster.kubectl(['apply', '--dry-run=server', '-f', '-'], { input: probePolicy('team-a') });
+        return r.code !== 0 && r.stderr.includes('failed calling webhook') ? r.stderr : undefined;
+      },
+      { description: 'the API server to call the netpol-guard webhooks for namespace team-a', timeoutMs: 30_000 },
+    );
+    t.match(reviewed, /netpol-guard\.io/, 'a reviewed namespace is sent to netpol-guard (failing closed: no pod serves it here)');
+    for (const namespace of ['kube-system', ns, 'legacy']) {
+      const r = await cluster.kubectl(['apply', '--dry-run=server', '-f', '-'], { input: probePolicy(namespace) });
+      t.equal(r.code, 0, `${namespace} is not reviewed${r.stderr ? `: ${r.stderr}` : ''}`);
+    }
+    await cluster.helm(['uninstall', RELEASE, '--namespace', ns], { check: true, timeoutMs: 120_000 });
+    const left = await cluster.kubectl(['get', 'validatingwebhookconfigurations,mutatingwebhookconfigurations', '-o', 'name'], { check: true });
+    t.equal(left.stdout.trim(), '', 'uninstall removes both webhook configurations');
+  });
+});
