@@ -130,13 +130,13 @@ t.test('netpol-guard serving a real API server', async (t) => {
     await createNamespace(cluster, 'shop', 'main');
     const goodCreated = 'networkpolicy.networking.k8s.io/shop.api created';
     const riskyWarnings = [
-      'Warning: [selector-and-or-confusion] spec.ingress[0].from: items [0] namespaceSelector and [1] podSelector are ORed: any pod in namespaces {kubernetes.io/metadata.name: admin}, or pods {app: api} in this namespace',
-      'Warning: [ports-unrestricted] spec.ingress[0]: rule lists sources but no ports, so every port and protocol is allowed',
+      'Warning: [selector-and-or-confusion] spec.ingress[0].from: [0] namespaceSelector and [1] podSelector are separate items, so either one admits (OR); for only pods {app: api} in namespaces {kubernetes.io/metadata.name: admin}, put both selectors in one item',
+      'Warning: [ports-unrestricted] spec.ingress[0]: rule lists sources but no ports, so every port and protocol is allowed; list the ports the peers need under `ports` (protocol defaults to TCP)',
     ];
     const riskyCreated = 'networkpolicy.networking.k8s.io/shop.db created';
     const deniedWarnings = [
-      'Warning: [ipblock-world] spec.egress[0].to[0].ipBlock.cidr: 0.0.0.0/0 reaches every address',
-      'Warning: [ports-unrestricted] spec.egress[0]: rule lists destinations but no ports, so every port and protocol is allowed',
+      'Warning: [ipblock-world] spec.egress[0].to[0].ipBlock.cidr: 0.0.0.0/0 reaches every address; narrow the CIDR to the networks you need, or add except ranges for the pod, service and private networks',
+      'Warning: [ports-unrestricted] spec.egress[0]: rule lists destinations but no ports, so every port and protocol is allowed; list the ports the peers need under `ports` (protocol defaults to TCP)',
     ];
     const denial = (verb: string) => [
       `Error from server (Forbidden): error when ${verb} "examples/denied-policy.yaml": admission webhook "${VALIDATING_WEBHOOK}" denied the request: NetworkPolicy "shop.web" in namespace "shop" violates the cluster's NetworkPolicy rules:`,
@@ -200,7 +200,7 @@ t.test('netpol-guard serving a real API server', async (t) => {
       `Error from server (Forbidden): admission webhook "${VALIDATING_WEBHOOK}" denied the request: NetworkPolicy "web" in namespace "${ns}" violates the cluster's NetworkPolicy rules:`,
       rule,
     ];
-    const portsWarning = 'Warning: [ports-unrestricted] spec.ingress[0]: rule lists sources but no ports, so every port and protocol is allowed';
+    const portsWarning = 'Warning: [ports-unrestricted] spec.ingress[0]: rule lists sources but no ports, so every port and protocol is allowed; list the ports the peers need under `ports` (protocol defaults to TCP)';
 
     await manifest('web-v1.yaml', networkPolicy('web', ns, INGRESS_FROM_FRONTEND));
     await manifest('web-v2.yaml', networkPolicy('web', ns, INGRESS_ANY_PORT));
@@ -239,7 +239,7 @@ t.test('netpol-guard serving a real API server', async (t) => {
 
     const worldEgress = await kubectl(['patch', 'networkpolicy', 'web', '-n', ns, '--type=merge', '-p', '{"spec":{"policyTypes":["Ingress","Egress"],"egress":[{"to":[{"ipBlock":{"cidr":"0.0.0.0/0"}}],"ports":[{"port":443,"protocol":"TCP"}]}]}}']);
     t.same([worldEgress.code, worldEgress.stdout, worldEgress.stderr], [1, '', `${[
-      'Warning: [ipblock-world] spec.egress[0].to[0].ipBlock.cidr: 0.0.0.0/0 reaches every address',
+      'Warning: [ipblock-world] spec.egress[0].to[0].ipBlock.cidr: 0.0.0.0/0 reaches every address; narrow the CIDR to the networks you need, or add except ranges for the pod, service and private networks',
       'Warning: [egress-without-dns] spec.egress: egress is isolated but no rule allows DNS (port 53 over UDP and TCP)',
       ...denied('[cloud-metadata-egress] spec.egress[0].to[0].ipBlock.cidr: 0.0.0.0/0 includes the cloud metadata address 169.254.169.254; add 169.254.169.254/32 to except'),
     ].join('\n')}\n`], 'patch opening egress to 0.0.0.0/0: Forbidden');
@@ -335,7 +335,7 @@ t.test('netpol-guard serving a real API server', async (t) => {
       stop = true;
       await Promise.all(writers);
     }
-    const unexpected = results.filter((r) => r.code !== 0 || r.stdout !== `networkpolicy.networking.k8s.io/${r.name} created\n` || r.stderr !== 'Warning: [ports-unrestricted] spec.ingress[0]: rule lists sources but no ports, so every port and protocol is allowed\n');
+    const unexpected = results.filter((r) => r.code !== 0 || r.stdout !== `networkpolicy.networking.k8s.io/${r.name} created\n` || r.stderr !== 'Warning: [ports-unrestricted] spec.ingress[0]: rule lists sources but no ports, so every port and protocol is allowed; list the ports the peers need under `ports` (protocol defaults to TCP)\n');
     t.same(unexpected, [], `all ${results.length} applies created and reviewed`);
     t.equal(await servedFingerprint(rotating.url, cluster.caPem), fingerprintOf(second.certPem), 'a new connection gets the new certificate');
     t.ok(rotating.logLines().some((l) => l.msg === 'TLS certificate reloaded'), 'the server logged the reload');
