@@ -22,7 +22,7 @@ import { type ApiVerdict, admitNetworkPolicy } from './netpol/admit.js';
 import type { DecodeIssue } from './netpol/decode.js';
 import { decodeNetworkPolicy } from './netpol/decode.js';
 import type { PatchOperation } from './netpol/defaults.js';
-import { type Deadline, type Evaluation, type Finding, evaluateOrgPolicy } from './policy/evaluate.js';
+import { type Deadline, type Evaluation, type Finding, NO_CLUSTER, evaluateOrgPolicy } from './policy/evaluate.js';
 import type { OrgPolicy } from './policy/types.js';
 import type { AnyRule, Operation, UserInfo } from './rules/types.js';
 import { formatWarnings } from './warnings.js';
@@ -111,7 +111,10 @@ function auditAnnotationsFor(verdict: Verdict, evaluation: Evaluation): Record<s
   const exempt = evaluation.findings.filter((f) => f.effect === 'exempt');
   if (exempt.length) out.exempted = JSON.stringify(exempt.map((f) => ({ rule: f.rule, field: f.field, reason: f.exemption })));
   if (evaluation.objectExemption) out['object-exemption'] = JSON.stringify(evaluation.objectExemption);
-  if (evaluation.skipped.length) out['skipped-rules'] = JSON.stringify(evaluation.skipped);
+  // Rules skipped because cluster state is off by configuration are not repeated on every
+  // request (/readyz and the start-up log say it once); a cluster that is down or stale is.
+  const skipped = evaluation.skipped.filter((s) => s.reason !== NO_CLUSTER);
+  if (skipped.length) out['skipped-rules'] = JSON.stringify(skipped);
   return out;
 }
 

@@ -3,7 +3,7 @@
  * colour codes; the command adds colour on terminals), or as JSON (`-o json`), which is the
  * Explanation itself.
  */
-import type { DirectionExplanation, Explanation, RuleExplanation } from '../netpol/explain.js';
+import type { DirectionExplanation, Explanation, RuleExplanation } from '../netpol/explain/index.js';
 
 export interface RenderTextOptions {
   /** The source line of a field (`spec.ingress[0]`), when the object came from a file. */

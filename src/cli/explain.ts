@@ -3,7 +3,7 @@
  */
 import { parseArgs } from 'node:util';
 import { NpgError } from '../errors.js';
-import { explainNetworkPolicy } from '../netpol/explain.js';
+import { explainNetworkPolicy } from '../netpol/explain/index.js';
 import { lineOf } from '../yaml/locate.js';
 import { isNetworkPolicyDocument } from './check-core.js';
 import { renderExplanationJson, renderExplanationsText } from './explain-render.js';

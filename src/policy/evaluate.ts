@@ -8,6 +8,9 @@ import type { ClusterView } from '../cluster/view.js';
 import type { Action, AnyRule, Operation, UserInfo } from '../rules/types.js';
 import { EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION, type NamespaceExemption, type OrgPolicy } from './types.js';
 
+/** The skip reason when cluster-aware rules are off by configuration (no view at all). */
+export const NO_CLUSTER = 'no cluster state';
+
 /** What a finding does to the request. */
 export type Effect = 'deny' | 'warn' | 'audit' | 'exempt';
 
@@ -116,7 +119,7 @@ export function evaluateOrgPolicy(
       continue;
     }
     if (rule.needsCluster && !input.cluster?.ready) {
-      skipped.push({ rule: rule.id, reason: input.cluster ? 'cluster state not synced' : 'no cluster state' });
+      skipped.push({ rule: rule.id, reason: input.cluster ? 'cluster state not synced' : NO_CLUSTER });
       continue;
     }
     if (rule.needsSubmitted && !input.submitted) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { type Direction, isolates, rulesOf } from '../netpol/walk.js';
 import type { Rule, RuleFinding } from './types.js';
-import { type Direction, isolates, rulesOf } from './walk.js';
 
 const NO_PARAMS = z.strictObject({});
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toRange } from '../netpol/cidr.js';
+import { peersOf } from '../netpol/walk.js';
 import type { Rule } from './types.js';
-import { peersOf } from './walk.js';
 
 const PARAMS = z.strictObject({
   ipv4MinPrefix: z.number().int().min(1).max(32).default(16).describe('The shortest IPv4 prefix allowed (a /8 holds 16.7 million addresses).'),

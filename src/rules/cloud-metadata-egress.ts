@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type ParsedRange, rangeHasAddress, toRange } from '../netpol/cidr.js';
+import { isolates, rulesOf } from '../netpol/walk.js';
 import type { Rule, RuleFinding } from './types.js';
-import { isolates, rulesOf } from './walk.js';
 
 const PARAMS = z.strictObject({
   addresses: z.array(z.string().refine((a) => /^[0-9a-fA-F:.]+$/.test(a), { error: 'expected an IP address' })).default(['169.254.169.254', 'fd00:ec2::254']).describe('Instance metadata endpoints (AWS, GCP, Azure, OpenStack share the IPv4 one; AWS has an IPv6 one).'),

@@ -6,7 +6,7 @@
  */
 import type { ClusterView, ContainerPortInfo, NamespaceInfo, PodInfo, ServiceInfo, ServicePortInfo } from '../cluster/view.js';
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer } from '../k8s/types.js';
-import type { RuleAt } from './walk.js';
+import type { RuleAt } from '../netpol/walk.js';
 
 type Labels = Readonly<Record<string, string>>;
 export type LabelMatcher = (labels: Labels | undefined) => boolean;

@@ -11,25 +11,10 @@
  */
 import type { ClusterView, PodInfo } from '../cluster/view.js';
 import { isEmptySelector } from '../k8s/labels.js';
-import type { NetworkPolicy, NetworkPolicyPeer } from '../k8s/types.js';
-import { rangesOverlap, toRange } from '../netpol/cidr.js';
+import type { NetworkPolicy } from '../k8s/types.js';
+import { ipBlockMayHoldDns } from '../netpol/dns.js';
+import { isolates, rulePortsAllow, rulesOf } from '../netpol/walk.js';
 import { groupByLabels, peerMatchesPod, podSelectorOf, policiesAfterWrite, selectedPods, selectorMatcher } from './cluster-match.js';
-import { isolates, rulePortsAllow, rulesOf } from './walk.js';
-
-/**
- * Where cluster DNS can live: the node-local DNS cache address and the private ranges pod
- * networks are carved from. An ipBlock outside them (8.8.8.8/32, say) cannot reach it, because
- * pods resolve through the cluster DNS service, whose pods have pod IPs.
- */
-const DNS_CAPABLE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.20.10/32', 'fc00::/7'].map(
-  (c) => toRange(c)!,
-);
-
-/** Whether an ipBlock may hold the cluster DNS: pod IPs are not known, only the ranges they come from. */
-export function ipBlockMayHoldDns(peer: NetworkPolicyPeer): boolean {
-  const range = peer.ipBlock ? toRange(peer.ipBlock.cidr) : undefined;
-  return range !== undefined && DNS_CAPABLE_RANGES.some((r) => rangesOverlap(range, r));
-}
 
 export interface DnsParams {
   readonly dnsPortNames: readonly string[];

@@ -1,19 +1,9 @@
 import { z } from 'zod';
-import type { NetworkPolicy, NetworkPolicyPeer } from '../k8s/types.js';
-import { clusterDnsVerdict, ipBlockMayHoldDns } from './egress-dns-cluster.js';
+import type { NetworkPolicy } from '../k8s/types.js';
+import { allowsDns } from '../netpol/dns.js';
+import { isolates, rulesOf } from '../netpol/walk.js';
+import { clusterDnsVerdict } from './egress-dns-cluster.js';
 import type { Rule, RuleFinding } from './types.js';
-import { isolates, rulePortsAllow, rulesOf } from './walk.js';
-
-/**
- * Without cluster state we cannot know which pods a selector matches, so a peer counts as a
- * possible DNS server unless it certainly is not one: a podSelector alone selects pods of the
- * policy's own namespace, never the cluster DNS (outside kube-system).
- */
-function mayReachClusterDns(peer: NetworkPolicyPeer, namespace: string): boolean {
-  if (peer.namespaceSelector !== undefined) return true;
-  if (peer.podSelector !== undefined) return namespace === 'kube-system';
-  return ipBlockMayHoldDns(peer);
-}
 
 const PARAMS = z.strictObject({
   dnsPortNames: z.array(z.string()).default(['dns', 'dns-tcp']).describe('Container port names that count as DNS (CoreDNS and kube-dns name theirs dns and dns-tcp).'),
@@ -25,13 +15,6 @@ const PARAMS = z.strictObject({
 });
 
 export type EgressDnsParams = z.infer<typeof PARAMS>;
-
-/** Whether some egress rule of `np` may admit DNS over `protocol` to the cluster DNS. */
-export function allowsDns(np: NetworkPolicy, protocol: 'UDP' | 'TCP', names: readonly string[], namespace: string): boolean {
-  return rulesOf(np, 'egress').some(
-    (r) => rulePortsAllow(r.ports, protocol, 53, names) && (!r.peers || r.peers.length === 0 || r.peers.some((p) => mayReachClusterDns(p, namespace))),
-  );
-}
 
 /** The submitted egress port entries written as `port: 53` without a protocol (TCP only). */
 function bare53(submitted: NetworkPolicy | undefined): string[] {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type ParsedRange, rangeContains, rangesOverlap, toRange } from '../netpol/cidr.js';
+import { peersOf } from '../netpol/walk.js';
 import type { Rule, RuleFinding } from './types.js';
-import { peersOf } from './walk.js';
 
 const cidrList = z.array(z.string().refine((v) => toRange(v) !== undefined, { error: 'expected a CIDR such as 10.244.0.0/16' })).default([]);
 

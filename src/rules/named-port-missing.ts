@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { rulesOf } from '../netpol/walk.js';
 import { portTargets } from './cluster-match.js';
 import type { Rule, RuleFinding } from './types.js';
-import { rulesOf } from './walk.js';
 
 export const namedPortMissing: Rule<Record<string, never>> = {
   id: 'named-port-missing',

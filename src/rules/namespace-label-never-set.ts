@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { LabelSelector } from '../k8s/types.js';
+import { peersOf } from '../netpol/walk.js';
 import type { Rule, RuleFinding } from './types.js';
-import { peersOf } from './walk.js';
 
 const PARAMS = z.strictObject({
   keys: z.array(z.string()).default(['name', 'namespace', 'ns']).describe('Namespace label keys Kubernetes never sets, often assumed to exist.'),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isEmptySelector } from '../k8s/labels.js';
+import { peersOf } from '../netpol/walk.js';
 import type { Rule } from './types.js';
-import { peersOf } from './walk.js';
 
 const NO_PARAMS = z.strictObject({});
 

@@ -1,9 +1,9 @@
 import type { ClusterView } from '../cluster/view.js';
 import type { LabelSelector } from '../k8s/types.js';
+import { peersOf } from '../netpol/walk.js';
 import { labelHint, matchingNamespaces, selectorMatcher, some, someNames } from './cluster-match.js';
 import { MATCHES_NOTHING_PARAMS, type MatchesNothingParams } from './pod-selector-matches-nothing.js';
 import type { Rule, RuleFinding } from './types.js';
-import { peersOf } from './walk.js';
 
 const METADATA_NAME = 'kubernetes.io/metadata.name';
 

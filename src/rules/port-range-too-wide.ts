@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { rulesOf } from '../netpol/walk.js';
 import type { Rule } from './types.js';
-import { rulesOf } from './walk.js';
 
 const PARAMS = z.strictObject({
   maxSpan: z.number().int().min(0).max(65534).default(1000).describe('The most ports one range may span (endPort - port).'),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { isolates, rulesOf } from '../netpol/walk.js';
 import type { Rule } from './types.js';
-import { isolates, rulesOf } from './walk.js';
 
 const NO_PARAMS = z.strictObject({});
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { rulesOf, showSelector } from '../netpol/walk.js';
 import type { Rule, RuleFinding } from './types.js';
-import { rulesOf, showSelector } from './walk.js';
 
 const NO_PARAMS = z.strictObject({});
 

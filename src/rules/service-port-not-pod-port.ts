@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { rulePortsAllow, rulesOf } from '../netpol/walk.js';
 import { portNames, portTargets, serviceSelects, serviceTarget, servicesInFront } from './cluster-match.js';
 import type { Rule, RuleFinding } from './types.js';
-import { rulePortsAllow, rulesOf } from './walk.js';
 
 export const servicePortNotPodPort: Rule<Record<string, never>> = {
   id: 'service-port-not-pod-port',

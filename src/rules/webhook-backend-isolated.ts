@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { ClusterView, PodInfo, ServiceInfo, ServicePortInfo, WebhookInfo } from '../cluster/view.js';
 import type { NetworkPolicy } from '../k8s/types.js';
+import { isolates, rulePortsAllow, rulesOf } from '../netpol/walk.js';
 import { podSelectorOf, policiesAfterWrite, portNames, selectorMatcher, serviceSelects, serviceTarget } from './cluster-match.js';
 import type { Rule, RuleFinding } from './types.js';
-import { isolates, rulePortsAllow, rulesOf } from './walk.js';
 
 /**
  * Whether some ingress-isolating policy selecting `pod` lets the API server reach `port`. The API

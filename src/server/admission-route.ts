@@ -12,6 +12,7 @@ import { badRequestStatus, internalErrorStatus } from '../k8s/status.js';
 import { defaultingPatch } from '../netpol/defaults.js';
 import type { Deadline } from '../policy/evaluate.js';
 import { type ReviewContext, reviewNetworkPolicy } from '../review.js';
+import { NO_CLUSTER } from '../policy/evaluate.js';
 import type { Endpoint, Metrics } from './metrics.js';
 
 export interface AdmissionRouteOptions {
@@ -42,6 +43,12 @@ function isNetworkPolicy(req: AdmissionRequest): boolean {
     return obj?.kind === 'NetworkPolicy';
   }
   return req.kind.group === 'networking.k8s.io' && req.kind.kind === 'NetworkPolicy';
+}
+
+/** Whether info lines are written: the line is not even built when they are not. */
+function infoEnabled(log: FastifyBaseLogger): boolean {
+  const pinoLike = log as FastifyBaseLogger & { isLevelEnabled?: (level: string) => boolean };
+  return pinoLike.isLevelEnabled ? pinoLike.isLevelEnabled('info') : true;
 }
 
 function logLine(
@@ -83,12 +90,15 @@ function validate(req: AdmissionRequest, version: AdmissionVersion, ctx: ReviewC
   );
   const seconds = (performance.now() - started) / 1000;
   metrics.recordReview('validate', req.operation, review, seconds);
-  const rules = [...new Set(review.evaluation.findings.map((f) => f.rule))];
-  logLine(log, 'validate', req, review.verdict, seconds * 1000, {
-    ...(rules.length ? { rules } : {}),
-    ...(review.evaluation.skipped.length ? { skipped: review.evaluation.skipped } : {}),
-    ...(review.decodeIssues.length ? { decodeIssues: review.decodeIssues.map((i) => i.message) } : {}),
-  });
+  if (infoEnabled(log)) {
+    const rules = [...new Set(review.evaluation.findings.map((f) => f.rule))];
+    const skipped = review.evaluation.skipped.filter((s) => s.reason !== NO_CLUSTER);
+    logLine(log, 'validate', req, review.verdict, seconds * 1000, {
+      ...(rules.length ? { rules } : {}),
+      ...(skipped.length ? { skipped } : {}),
+      ...(review.decodeIssues.length ? { decodeIssues: review.decodeIssues.map((i) => i.message) } : {}),
+    });
+  }
   const extras = { warnings: review.warnings, auditAnnotations: review.auditAnnotations };
   return review.allowed ? allow(version, req.uid, extras) : deny(version, req.uid, review.status ?? internalErrorStatus('denied'), extras);
 }
@@ -99,7 +109,7 @@ function mutate(req: AdmissionRequest, version: AdmissionVersion, log: FastifyBa
   const seconds = (performance.now() - started) / 1000;
   metrics.reviews.inc({ endpoint: 'mutate', operation: req.operation, verdict: ops.length ? 'patched' : 'unchanged' });
   metrics.duration.observe({ endpoint: 'mutate' }, seconds);
-  logLine(log, 'mutate', req, ops.length ? 'patched' : 'unchanged', seconds * 1000, ops.length ? { patch: ops.map((o) => o.path) } : {});
+  if (infoEnabled(log)) logLine(log, 'mutate', req, ops.length ? 'patched' : 'unchanged', seconds * 1000, ops.length ? { patch: ops.map((o) => o.path) } : {});
   return patch(version, req.uid, ops);
 }
 

@@ -60,7 +60,15 @@ async function openCertificates(options: ServeOptions, log: Logger): Promise<{ s
   return { source, caFile: resolve(dev.caCertPath) };
 }
 
-export async function startServer(options: ServeOptions, log: Logger = pino({ level: options.logLevel })): Promise<RunningServer> {
+/**
+ * The process logger: JSON lines on stdout, written asynchronously so that a review never waits
+ * for a write (a slow log collector would otherwise stall admission); flushed on shutdown.
+ */
+export function processLogger(level: string): Logger {
+  return pino({ level }, pino.destination({ dest: 1, sync: false }));
+}
+
+export async function startServer(options: ServeOptions, log: Logger = processLogger(options.logLevel)): Promise<RunningServer> {
   const metrics = new Metrics(VERSION);
   const readiness = new Readiness();
 
@@ -136,6 +144,7 @@ export async function startServer(options: ServeOptions, log: Logger = pino({ le
       clearTimeout(hardStop);
       await Promise.all([health.close(), certificates.close(), policy.close(), cluster.close()]);
       log.info('stopped');
+      log.flush();
     })();
     return stopping;
   };

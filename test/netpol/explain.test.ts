@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import t, { type Test } from 'tap';
 import { renderExplanationJson, renderExplanationText, renderExplanationsText } from '../../src/cli/explain-render.js';
-import { type Explanation, explainNetworkPolicy } from '../../src/netpol/explain.js';
+import { type Explanation, explainNetworkPolicy } from '../../src/netpol/explain/index.js';
 import { lineOf, loadYamlDocuments } from '../../src/yaml/locate.js';
 import { validPolicyArb } from '../helpers/arbitraries.js';
 import { CD, makeNetworkPolicy, port, withEgressPorts, withIngressPorts, withPodSelector } from '../helpers/netpol.js';

@@ -1,6 +1,6 @@
 /**
- * Shared helpers for rules: walking a policy's rules and peers with their field paths, and the
- * NetworkPolicy semantics several rules need (isolation, port coverage).
+ * Walking a policy's rules and peers with their field paths, and the NetworkPolicy semantics that
+ * the rules and the explanation share (isolation, port coverage).
  */
 import { FieldPath } from '../k8s/field.js';
 import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from '../k8s/types.js';
