@@ -22,7 +22,7 @@ import { type ApiVerdict, admitNetworkPolicy } from './netpol/admit.js';
 import type { DecodeIssue } from './netpol/decode.js';
 import { decodeNetworkPolicy } from './netpol/decode.js';
 import type { PatchOperation } from './netpol/defaults.js';
-import { type Deadline, type Evaluation, type Finding, NO_CLUSTER, evaluateOrgPolicy } from './policy/evaluate.js';
+import { type Deadline, type Evaluation, type Finding, CLUSTER_NOT_SYNCED, NO_CLUSTER, evaluateOrgPolicy } from './policy/evaluate.js';
 import type { OrgPolicy } from './policy/types.js';
 import type { AnyRule, Operation, UserInfo } from './rules/types.js';
 import { formatWarnings } from './warnings.js';
@@ -176,7 +176,7 @@ function conclude(
     verdict = 'invalid';
     status = invalidStatus(NETWORK_POLICY_GROUP_KIND, name, fieldErrors);
   }
-  const timeoutNotes: string[] = [];
+  const notes: string[] = [];
   if (evaluation.timedOut && verdict === 'allowed') {
     const notRun = evaluation.skipped.filter((s) => s.reason.startsWith('review deadline')).map((s) => s.rule);
     const text = `netpol-guard: review did not finish within ${ctx.deadline?.ms}ms; rules not run: ${notRun.join(', ')}`;
@@ -184,13 +184,17 @@ function conclude(
       verdict = 'timeout';
       status = internalErrorStatus(`${text}; denied by the configured failure mode, try again`);
     } else {
-      timeoutNotes.push(`${text}; allowed by the configured failure mode`);
+      notes.push(`${text}; allowed by the configured failure mode`);
     }
   }
+  // A cluster that is down or stale means checks the person expects did not happen: say so
+  // once, so an "allowed" is not read as "checked and fine".
+  const unsynced = evaluation.skipped.filter((s) => s.reason === CLUSTER_NOT_SYNCED).map((s) => s.rule);
+  if (unsynced.length) notes.push(`netpol-guard: cluster state not synced; rules not run: ${unsynced.join(', ')}`);
   const apiWarnings = api?.warnings ?? [];
   const warned = evaluation.findings.filter((f) => f.effect === 'warn');
   const warnings = formatWarnings([
-    ...timeoutNotes,
+    ...notes,
     ...(req.includeApiWarnings ? apiWarnings : []),
     ...warned.map((f) => warningLine(f)),
   ]);

@@ -11,6 +11,9 @@ import { EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION, type NamespaceExemption, t
 /** The skip reason when cluster-aware rules are off by configuration (no view at all). */
 export const NO_CLUSTER = 'no cluster state';
 
+/** The skip reason when the cluster view exists but is not synced (API server down or slow). */
+export const CLUSTER_NOT_SYNCED = 'cluster state not synced';
+
 /** What a finding does to the request. */
 export type Effect = 'deny' | 'warn' | 'audit' | 'exempt';
 
@@ -119,7 +122,7 @@ export function evaluateOrgPolicy(
       continue;
     }
     if (rule.needsCluster && !input.cluster?.ready) {
-      skipped.push({ rule: rule.id, reason: input.cluster ? 'cluster state not synced' : NO_CLUSTER });
+      skipped.push({ rule: rule.id, reason: input.cluster ? CLUSTER_NOT_SYNCED : NO_CLUSTER });
       continue;
     }
     if (rule.needsSubmitted && !input.submitted) {

@@ -196,13 +196,15 @@ t.test('through reviewNetworkPolicy: warnings, a denial, and visible skips', asy
   t.match(r3.status?.message, /\[webhook-backend-isolated\] spec\.policyTypes: blocks TCP 8443 of webhook service netpol-guard/);
 
   const none = review(typo);
-  t.same(JSON.parse(none.auditAnnotations['skipped-rules'] ?? '[]').find((s: { rule: string }) => s.rule === 'pod-selector-matches-nothing'), {
+  t.same(none.evaluation.skipped.find((s) => s.rule === 'pod-selector-matches-nothing'), {
     rule: 'pod-selector-matches-nothing',
     reason: 'no cluster state',
   });
+  t.equal(none.auditAnnotations['skipped-rules'], undefined, 'no cluster by configuration: not repeated per request');
   t.notOk(none.warnings.some((w) => w.includes('pod-selector-matches-nothing')));
   const stale = review(typo, stubClusterView({ ready: false }));
   t.match(stale.auditAnnotations['skipped-rules'], /"rule":"pod-selector-matches-nothing","reason":"cluster state not synced"/);
+  t.ok(stale.warnings.some((w) => /^netpol-guard: cluster state not synced; rules not run: .*pod-selector-matches-nothing/.test(w)), 'a stale cluster: the person applying is told');
 });
 
 t.test('rules that only use the cluster run without it, and get it only when ready', async (t) => {

@@ -270,6 +270,7 @@ t.test('the informer view against a real API server', async (t) => {
     const during = review(policy('shop', { podSelector: { matchLabels: { app: 'nothing' } } }), view);
     t.match(during.auditAnnotations['skipped-rules'], /"rule":"pod-selector-matches-nothing","reason":"cluster state not synced"/);
     t.equal(during.verdict, 'allowed');
+    t.ok(during.warnings.some((w) => /^netpol-guard: cluster state not synced; rules not run: .*pod-selector-matches-nothing/.test(w)), 'the person applying is told');
     t.equal(informers.readiness().ok, true, 'stale, but the webhook stays in service');
     t.match(informers.readiness().detail, /^stale:/);
 

@@ -117,6 +117,8 @@ t.test('skipped rules are said out loud', async (t) => {
   t.equal(r.auditAnnotations['skipped-rules'], undefined, 'cluster state off by configuration is not repeated per request');
   const stale = reviewNetworkPolicy(request(world), { policy, rules: [needsCluster], cluster: stubClusterView({ ready: false }) });
   t.same(JSON.parse(stale.auditAnnotations['skipped-rules'] ?? '[]'), [{ rule: 'needs-cluster', reason: 'cluster state not synced' }], 'a cluster that is not synced is');
+  t.same(stale.warnings, ['netpol-guard: cluster state not synced; rules not run: needs-cluster'], 'and the person applying is told');
+  t.same(r.warnings, [], 'cluster state off by configuration is no warning');
   const throwing: AnyRule = { ...needsCluster, id: 'broken', needsCluster: false, check: () => { throw new Error('boom'); } };
   const r2 = reviewNetworkPolicy(request(world), { policy: parsePolicy('', 'p.yaml', [throwing]), rules: [throwing] });
   t.same(r2.evaluation.skipped, [{ rule: 'broken', reason: 'rule failed: boom' }], 'a failing rule is a skip, not a crash');
