@@ -32,14 +32,20 @@ function dnsPort(pod: PodInfo, protocol: Protocol, names: readonly string[]): { 
   return { number, names: aliases };
 }
 
+interface DnsTarget {
+  readonly pod: PodInfo;
+  readonly port: Record<Protocol, { number: number; names: string[] }>;
+}
+
 /** Indexes of the DNS pods `policy` lets its pods reach over `protocol`. */
-function reach(policy: NetworkPolicy, namespace: string, dnsPods: readonly PodInfo[], protocol: Protocol, params: DnsParams, cluster: ClusterView): Set<number> {
+function reach(policy: NetworkPolicy, namespace: string, targets: readonly DnsTarget[], protocol: Protocol, cluster: ClusterView): Set<number> {
   const out = new Set<number>();
-  dnsPods.forEach((pod, i) => {
-    const port = dnsPort(pod, protocol, params.dnsPortNames);
-    const ok = rulesOf(policy, 'egress').some(
+  const rules = rulesOf(policy, 'egress');
+  targets.forEach(({ pod, port }, i) => {
+    const { number, names } = port[protocol];
+    const ok = rules.some(
       (r) =>
-        rulePortsAllow(r.ports, protocol, port.number, port.names) &&
+        rulePortsAllow(r.ports, protocol, number, names) &&
         (!r.peers || r.peers.length === 0 || r.peers.some((peer) => (peer.ipBlock ? ipBlockMayHoldDns(peer) : peerMatchesPod(peer, namespace, pod, cluster)))),
     );
     if (ok) out.add(i);
@@ -60,13 +66,18 @@ export function clusterDnsVerdict(np: NetworkPolicy, namespace: string, cluster:
   const isDns = selectorMatcher({ matchLabels: { ...params.dnsPodLabels } });
   const dnsPods = cluster.pods(params.dnsNamespace).filter((p) => isDns(p.labels));
   if (dnsPods.length === 0) return undefined;
+  // Worked out once per review: hundreds of stored policies are each checked against these.
+  const targets: DnsTarget[] = dnsPods.map((pod) => ({
+    pod,
+    port: { UDP: dnsPort(pod, 'UDP', params.dnsPortNames), TCP: dnsPort(pod, 'TCP', params.dnsPortNames) },
+  }));
 
   const policies = policiesAfterWrite(np, namespace, cluster).filter((p) => isolates(p, 'egress'));
   const memo = new Map<NetworkPolicy, Record<Protocol, Set<number>>>();
   const reachOf = (p: NetworkPolicy) => {
     let r = memo.get(p);
     if (!r) {
-      r = { UDP: reach(p, namespace, dnsPods, 'UDP', params, cluster), TCP: reach(p, namespace, dnsPods, 'TCP', params, cluster) };
+      r = { UDP: reach(p, namespace, targets, 'UDP', cluster), TCP: reach(p, namespace, targets, 'TCP', cluster) };
       memo.set(p, r);
     }
     return r;
@@ -78,13 +89,16 @@ export function clusterDnsVerdict(np: NetworkPolicy, namespace: string, cluster:
   };
 
   const selected = selectedPods(np, namespace, cluster);
-  const groups: NetworkPolicy[][] =
-    selected.length === 0
-      ? [policies.filter((p) => p === np || isEmptySelector(podSelectorOf(p)) || sameSelector(p, np))]
-      : groupByLabels(selected).map((group) => {
-          const labels = group[0]!.labels;
-          return policies.filter((p) => p === np || selectorMatcher(podSelectorOf(p))(labels));
-        });
+  let groups: NetworkPolicy[][];
+  if (selected.length === 0) {
+    groups = [policies.filter((p) => p === np || isEmptySelector(podSelectorOf(p)) || sameSelector(p, np))];
+  } else {
+    const matchers = policies.map((p) => (p === np ? () => true : selectorMatcher(podSelectorOf(p))));
+    groups = groupByLabels(selected).map((group) => {
+      const labels = group[0]!.labels;
+      return policies.filter((_, i) => matchers[i]!(labels));
+    });
+  }
   let udp = true;
   let tcp = true;
   for (const applicable of groups) {

@@ -89,7 +89,7 @@ function validate(req: AdmissionRequest, version: AdmissionVersion, ctx: ReviewC
     ctx,
   );
   const seconds = (performance.now() - started) / 1000;
-  metrics.recordReview('validate', req.operation, review, seconds);
+  metrics.recordReview('validate', req.operation, review.verdict, seconds, review);
   if (infoEnabled(log)) {
     const rules = [...new Set(review.evaluation.findings.map((f) => f.rule))];
     const skipped = review.evaluation.skipped.filter((s) => s.reason !== NO_CLUSTER);
@@ -107,8 +107,7 @@ function mutate(req: AdmissionRequest, version: AdmissionVersion, log: FastifyBa
   // Defaulting never fails and never denies: invalid objects are the validating webhook's job.
   const ops = req.operation === 'CREATE' || req.operation === 'UPDATE' ? defaultingPatch(req.object) : [];
   const seconds = (performance.now() - started) / 1000;
-  metrics.reviews.inc({ endpoint: 'mutate', operation: req.operation, verdict: ops.length ? 'patched' : 'unchanged' });
-  metrics.duration.observe({ endpoint: 'mutate' }, seconds);
+  metrics.recordReview('mutate', req.operation, ops.length ? 'patched' : 'unchanged', seconds);
   if (infoEnabled(log)) logLine(log, 'mutate', req, ops.length ? 'patched' : 'unchanged', seconds * 1000, ops.length ? { patch: ops.map((o) => o.path) } : {});
   return patch(version, req.uid, ops);
 }

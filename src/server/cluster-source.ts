@@ -3,7 +3,7 @@
  * missing configuration is fatal only when one was asked for (--kubeconfig); on a laptop
  * (`npm start`) the webhook runs without cluster-aware rules and says so.
  */
-import { createInformerClusterView, type InformerClusterView } from '../cluster/informers.js';
+import type { InformerClusterView } from '../cluster/informers.js';
 import type { ClusterView } from '../cluster/view.js';
 import { describeError, NpgError } from '../errors.js';
 import type { CheckResult } from './readiness.js';
@@ -37,6 +37,9 @@ export class ClusterSource {
   static async open(opts: ClusterSourceOptions): Promise<ClusterSource> {
     const source = new ClusterSource(opts);
     if (!opts.enabled) return source;
+    // The Kubernetes client is large (tens of MB, half a second to load); with --no-cluster it
+    // is never loaded at all.
+    const { createInformerClusterView } = await import('../cluster/informers.js');
     const informers = createInformerClusterView({ kubeconfig: opts.kubeconfig, resyncSeconds: opts.resyncSeconds, logger: opts.logger });
     const started = informers.start();
     // A configuration error surfaces at once; a slow first sync must not hold up the listener.

@@ -19,20 +19,28 @@ export class Drain {
 
   /** Counts reviews in flight and, while draining, asks each client to close its connection. */
   install(app: WebhookApp): void {
-    app.addHook('onRequest', async () => {
+    // Callback-style hooks: they run on every review, and need no promise each.
+    app.addHook('onRequest', (_request, _reply, next) => {
       this.inFlight++;
       this.lastActivity = performance.now();
+      next();
     });
-    app.addHook('onSend', async (_request, reply, payload) => {
+    app.addHook('onSend', (_request, reply, payload, next) => {
       if (this.draining) void reply.header('connection', 'close');
-      return payload;
+      next(null, payload);
     });
     const done = () => {
       this.inFlight = Math.max(0, this.inFlight - 1);
       this.lastActivity = performance.now();
     };
-    app.addHook('onResponse', async () => done());
-    app.addHook('onRequestAbort', async (_request) => done());
+    app.addHook('onResponse', (_request, _reply, next) => {
+      done();
+      next();
+    });
+    app.addHook('onRequestAbort', (_request, next) => {
+      done();
+      next();
+    });
   }
 
   begin(): void {

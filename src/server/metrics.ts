@@ -4,9 +4,19 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ClusterStatus } from '../cluster/view.js';
+import { CLUSTER_NOT_SYNCED, NO_CLUSTER } from '../policy/evaluate.js';
 import type { Review } from '../review.js';
 
 export type Endpoint = 'validate' | 'mutate';
+
+/** A bounded label for why a rule was skipped (the reason text itself may carry an error message). */
+function skipReasonLabel(reason: string): string | undefined {
+  if (reason === NO_CLUSTER) return undefined; // off by configuration: said once at start-up, not per review
+  if (reason === CLUSTER_NOT_SYNCED) return 'cluster-not-synced';
+  if (reason.startsWith('review deadline')) return 'deadline';
+  if (reason.startsWith('rule failed')) return 'rule-failed';
+  return 'not-submitted';
+}
 
 export class Metrics {
   readonly registry = new Registry();
@@ -27,8 +37,8 @@ export class Metrics {
 
   readonly skippedRules = new Counter({
     name: 'netpol_guard_rules_skipped_total',
-    help: 'Rules that could not run for a review (no cluster state, deadline...), by rule.',
-    labelNames: ['rule'] as const,
+    help: 'Rules that could not run for a review, by rule and reason (deadline, cluster-not-synced, rule-failed, not-submitted). Rules off by configuration (--no-cluster) are not counted.',
+    labelNames: ['rule', 'reason'] as const,
     registers: [this.registry],
   });
 
@@ -131,11 +141,32 @@ export class Metrics {
     this.buildInfo.set({ version, node: process.version }, 1);
   }
 
-  recordReview(endpoint: Endpoint, operation: string, review: Review, seconds: number): void {
-    this.reviews.inc({ endpoint, operation, verdict: review.verdict });
-    this.duration.observe({ endpoint }, seconds);
-    if (endpoint !== 'validate') return;
-    for (const f of review.evaluation.findings) this.findings.inc({ rule: f.rule, effect: f.effect });
-    for (const s of review.evaluation.skipped) this.skippedRules.inc({ rule: s.rule });
+  // prom-client hashes the label object on every inc(); a review records several, so the
+  // labelled children are looked up once per label combination and kept.
+  private readonly children = new Map<string, { inc(): void }>();
+  private readonly durationChildren = new Map<Endpoint, { observe(v: number): void }>();
+
+  private count(counter: 'reviews' | 'findings' | 'skipped', ...labels: string[]): void {
+    const key = `${counter}\0${labels.join('\0')}`;
+    let child = this.children.get(key);
+    if (!child) {
+      child = counter === 'reviews' ? this.reviews.labels(...labels) : counter === 'findings' ? this.findings.labels(...labels) : this.skippedRules.labels(...labels);
+      this.children.set(key, child);
+    }
+    child.inc();
+  }
+
+  /** One answered review: by endpoint, operation and verdict; its findings and skipped rules. */
+  recordReview(endpoint: Endpoint, operation: string, verdict: string, seconds: number, review?: Review): void {
+    this.count('reviews', endpoint, operation, verdict);
+    let observer = this.durationChildren.get(endpoint);
+    if (!observer) this.durationChildren.set(endpoint, (observer = this.duration.labels(endpoint)));
+    observer.observe(seconds);
+    if (!review) return;
+    for (const f of review.evaluation.findings) this.count('findings', f.rule, f.effect);
+    for (const s of review.evaluation.skipped) {
+      const reason = skipReasonLabel(s.reason);
+      if (reason) this.count('skipped', s.rule, reason);
+    }
   }
 }

@@ -8,8 +8,14 @@ import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NpgError, describeError } from '../errors.js';
-import { createCertificateAuthority, issueCertificate, type CertificateAndKey } from './issue.js';
+import type { CertificateAndKey } from './issue.js';
 import { classifySan, formatSan, parseSubjectAltNames, sameSan, uniqueSans, type SubjectAltName } from './san.js';
+
+/**
+ * The X.509 library is only needed when a certificate must be minted, which is rare after the
+ * first start; loading it lazily keeps it out of every other start-up.
+ */
+const loadIssuer = () => import('./issue.js');
 
 export const DEFAULT_DEV_CERT_DIR = 'certs/dev';
 
@@ -81,6 +87,7 @@ export async function ensureDevCertificates(options: DevCertificateOptions): Pro
     reason = await leafProblem(paths, caCert, wanted, now);
   } else {
     reason = ca.reason;
+    const { createCertificateAuthority } = await loadIssuer();
     caPair = await generate('CA', () =>
       createCertificateAuthority({
         commonName: `netpol-guard development CA ${randomBytes(4).toString('hex')}`,
@@ -102,6 +109,7 @@ export async function ensureDevCertificates(options: DevCertificateOptions): Pro
   if (reason === undefined) return { ...result, generated: false };
 
   const firstName = wanted.find((s) => s.type === 'dns' && s.value !== 'localhost');
+  const { issueCertificate } = await loadIssuer();
   const leaf = await generate('serving certificate', () =>
     issueCertificate({
       issuer: caPair,

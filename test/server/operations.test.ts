@@ -46,6 +46,7 @@ t.test('readiness and metrics', async (t) => {
   t.match(metrics, /netpol_guard_certificate_expiry_timestamp_seconds \d{10}/);
   t.match(metrics, /netpol_guard_policy_last_load_success 1/);
   t.match(metrics, /netpol_guard_build_info\{version="[^"]+",node="v\d+/);
+  t.notMatch(metrics, /netpol_guard_rules_skipped_total\{/, 'cluster-aware rules off by configuration are not counted as skipped');
 
   const stopping = server.shutdown('test');
   const during = await get(`${server.healthUrl}/readyz`).catch(() => ({ status: 0, text: '' }));
@@ -110,6 +111,9 @@ t.test('the deadline: the API server timeout parameter bounds it', async (t) => 
   const body = JSON.stringify(admissionReview(makeNetworkPolicy(fromPodSelector(CD), withIngressPorts(port('TCP', 80)))));
   const res = await request(`${server.webhookUrl}/validate?timeout=0ms`, { ca: server.ca, body, headers: { 'content-type': 'application/json' } });
   t.match(res.json, { response: { allowed: false, status: { code: 500, message: /review did not finish within 0ms; .*denied by the configured failure mode/ } } }, 'a review past its deadline gets the failure mode');
+  const metrics = (await get(`${server.healthUrl}/metrics`)).text;
+  t.match(metrics, /netpol_guard_rules_skipped_total\{rule="cloud-metadata-egress",reason="deadline"\} 1/, 'the skipped rules are counted with their reason');
+  t.match(metrics, /netpol_guard_reviews_total\{endpoint="validate",operation="CREATE",verdict="timeout"\} 1/);
   const normal = await request(`${server.webhookUrl}/validate?timeout=10s`, { ca: server.ca, body, headers: { 'content-type': 'application/json' } });
   t.match(normal.json, { response: { allowed: true } });
 });
