@@ -25,6 +25,22 @@ const CLIENT_ERRORS: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'the Content-Length does not match the body',
 };
 
+/** The largest over-limit body read to its end (and discarded) after the 413 answer. */
+export const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * After a 413, the rest of the body is still arriving. Closing at once makes the client's kernel
+ * see a reset while it is still writing, and most HTTP clients then report a broken pipe instead
+ * of the answer; so a body of a declared, bounded length is read to its end and discarded (Node
+ * does that for a request whose body the handler left unread) and the connection stays usable.
+ * Bodies without a length (chunked) or absurdly long are cut off (fastify's `Connection: close`):
+ * not worth reading.
+ */
+function drainsAfterAnswer(contentLength: string | undefined): boolean {
+  const n = Number(contentLength);
+  return contentLength !== undefined && Number.isSafeInteger(n) && n <= DRAIN_LIMIT_BYTES;
+}
+
 export function buildWebhookApp(opts: WebhookAppOptions): WebhookApp {
   const app = Fastify<HttpsServer>({
     https: opts.https,
@@ -58,8 +74,8 @@ export function buildWebhookApp(opts: WebhookAppOptions): WebhookApp {
     if (status >= 500) request.log.error({ err: err.message, code: err.code }, 'request failed');
     else request.log.warn({ code: err.code, problem: known ?? err.message }, 'bad request');
     opts.metrics.badRequests.inc({ reason: err.code ?? 'error' });
-    // An oversized body is still arriving: answer, then close rather than read megabytes more.
-    if (status === 413) void reply.header('connection', 'close');
+    // fastify asks to close after any body error; for a 413 of bounded length, read on instead.
+    if (status === 413 && drainsAfterAnswer(request.headers['content-length'])) void reply.removeHeader('connection');
     void reply.code(status).send({
       error: status >= 500 ? 'InternalError' : status === 413 ? 'RequestEntityTooLarge' : 'BadRequest',
       message: known ? `${known}: ${err.message}` : err.message,

@@ -2,6 +2,7 @@
  * The webhook over real TLS on 127.0.0.1, trusting the generated CA: the AdmissionReview contract
  * for /validate and /mutate, bad input, other kinds, DELETE and dry runs.
  */
+import https from 'node:https';
 import t from 'tap';
 import { CD, fromPodSelector, makeNetworkPolicy, port, toIPBlock, withIngressPorts, withPolicyTypes } from '../helpers/netpol.js';
 import { admissionReview, postReview, request, startTestServer } from '../helpers/server.js';
@@ -124,10 +125,30 @@ t.test('webhook', async (t) => {
   });
 
   t.test('a body over the limit is answered, not dropped', async (t) => {
-    const huge = JSON.stringify(admissionReview({ ...makeNetworkPolicy(), metadata: { name: 'x', annotations: { a: 'x'.repeat(4 * 1024 * 1024) } } }));
-    const res = await request(`${server.webhookUrl}/validate`, { ca: server.ca, body: huge, headers: { 'content-type': 'application/json' } });
-    t.equal(res.status, 413);
-    t.match(res.json, { error: 'RequestEntityTooLarge', message: /larger than 3145728 bytes/ });
+    // One connection: the answers to both requests must come over it, the 413 included.
+    const agent = new https.Agent({ keepAlive: true, maxSockets: 1, ca: server.ca });
+    t.teardown(() => agent.destroy());
+    const sockets = new Set<unknown>();
+    for (const size of [4, 40]) {
+      // Large enough that the client is still writing when the answer comes back.
+      const huge = JSON.stringify(admissionReview({ ...makeNetworkPolicy(), metadata: { name: 'x', annotations: { a: 'x'.repeat(size * 1024 * 1024) } } }));
+      const req = https.request(`${server.webhookUrl}/validate`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } });
+      req.on('socket', (s) => sockets.add(s));
+      const res = await new Promise<{ status: number; json: unknown }>((resolve, reject) => {
+        req.on('response', (r) => {
+          let text = '';
+          r.on('data', (c: Buffer) => (text += c.toString()));
+          r.on('end', () => resolve({ status: r.statusCode ?? 0, json: JSON.parse(text) }));
+        });
+        req.on('error', reject);
+        req.end(huge);
+      });
+      t.equal(res.status, 413, `${size} MiB: 413`);
+      t.match(res.json, { error: 'RequestEntityTooLarge', message: /larger than 3145728 bytes/ });
+    }
+    const after = await request(`${server.webhookUrl}/validate`, { ca: server.ca, agent, body: JSON.stringify(admissionReview(makeNetworkPolicy(), { uid: 'after-413' })), headers: { 'content-type': 'application/json' } });
+    t.match(after.json, { response: { uid: 'after-413' } });
+    t.equal(sockets.size, 1, 'the connection stays usable after a 413');
   });
 
   t.test('one log line per review, with what an operator needs', async (t) => {
