@@ -1,8 +1,8 @@
 /**
  * `netpol-guard check`: the webhook's verdicts, offline, for manifests in a pull request.
  */
-import { parseArgs } from 'node:util';
 import { NpgError } from '../errors.js';
+import { parseCommandLine } from './args.js';
 import { builtinPolicy, loadPolicyFile } from '../policy/load.js';
 import type { ReviewContext } from '../review.js';
 import { ALL_RULES } from '../rules/index.js';
@@ -29,25 +29,20 @@ Exit codes: 0 nothing denied, 1 something denied (or warned, with --strict), 2 u
 `;
 
 export async function runCheck(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        policy: { type: 'string' },
-        'cluster-state': { type: 'string', multiple: true },
-        namespace: { type: 'string' },
-        output: { type: 'string', short: 'o', default: 'text' },
-        strict: { type: 'boolean', default: false },
-        'no-color': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new NpgError('NPG_OPTION_INVALID', `${(err as Error).message}\n\n${CHECK_USAGE}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(
+    argv,
+    {
+      policy: { type: 'string' },
+      'cluster-state': { type: 'string', multiple: true },
+      namespace: { type: 'string' },
+      output: { type: 'string', short: 'o', default: 'text' },
+      strict: { type: 'boolean', default: false },
+      'no-color': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+    CHECK_USAGE,
+    true,
+  );
   if (values.help) {
     process.stdout.write(CHECK_USAGE);
     return 0;

@@ -1,8 +1,8 @@
 /**
  * `netpol-guard explain`: each NetworkPolicy in the inputs in plain words.
  */
-import { parseArgs } from 'node:util';
 import { NpgError } from '../errors.js';
+import { parseCommandLine } from './args.js';
 import { explainNetworkPolicy } from '../netpol/explain/index.js';
 import { lineOf } from '../yaml/locate.js';
 import { isNetworkPolicyDocument } from './check-core.js';
@@ -21,21 +21,16 @@ Options:
 `;
 
 export async function runExplain(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        namespace: { type: 'string' },
-        output: { type: 'string', short: 'o', default: 'text' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new NpgError('NPG_OPTION_INVALID', `${(err as Error).message}\n\n${EXPLAIN_USAGE}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(
+    argv,
+    {
+      namespace: { type: 'string' },
+      output: { type: 'string', short: 'o', default: 'text' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    EXPLAIN_USAGE,
+    true,
+  );
   if (values.help) {
     process.stdout.write(EXPLAIN_USAGE);
     return 0;

@@ -129,4 +129,9 @@ t.test('rules and policy commands', async (t) => {
   t.equal(cli(['rules', '-o', 'markdown']).stdout, readFileSync(join(ROOT, 'docs/rules.md'), 'utf8'));
   t.match(cli(['policy']).stdout, /^# netpol-guard org policy/);
   t.equal(cli(['nonsense']).code, 2);
+  for (const args of [['rules', '--bogus'], ['rules', 'extra'], ['policy', '--bogus'], ['explain', '--bogus', 'x.yaml']]) {
+    const r = cli(args);
+    t.equal(r.code, 2, `${args.join(' ')}: a usage error`);
+    t.match(r.stderr, /NPG_OPTION_INVALID: .*\n\nUsage: netpol-guard /, `${args.join(' ')}: says why, then the usage`);
+  }
 });

@@ -1,0 +1,15 @@
+/**
+ * Command-line parsing shared by the offline commands: node:util's parseArgs, with any mistake
+ * (an unknown option, a missing value, an unexpected argument) reported as NPG_OPTION_INVALID
+ * followed by the command's usage, so every command exits 2 for a usage error.
+ */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { NpgError } from '../errors.js';
+
+export function parseCommandLine<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, usage: string, allowPositionals: boolean) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (err) {
+    throw new NpgError('NPG_OPTION_INVALID', `${(err as Error).message}\n\n${usage}`);
+  }
+}
