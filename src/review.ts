@@ -104,17 +104,24 @@ function objectName(np: NetworkPolicy | undefined, raw: unknown): string {
 
 function auditAnnotationsFor(verdict: Verdict, evaluation: Evaluation): Record<string, string> {
   const out: Record<string, string> = { verdict };
-  const active = evaluation.findings.filter((f) => f.effect === 'deny' || f.effect === 'warn');
-  if (active.length) out.rules = [...new Set(active.map((f) => f.rule))].join(',');
-  const audited = evaluation.findings.filter((f) => f.effect === 'audit');
-  if (audited.length) out['audit-findings'] = JSON.stringify(audited.map((f) => ({ rule: f.rule, field: f.field })));
-  const exempt = evaluation.findings.filter((f) => f.effect === 'exempt');
-  if (exempt.length) out.exempted = JSON.stringify(exempt.map((f) => ({ rule: f.rule, field: f.field, reason: f.exemption })));
+  // One pass over the findings; the lists are only made for effects that occur.
+  let active: Set<string> | undefined;
+  let audited: { rule: string; field: string }[] | undefined;
+  let exempt: { rule: string; field: string; reason: string | undefined }[] | undefined;
+  for (const f of evaluation.findings) {
+    if (f.effect === 'deny' || f.effect === 'warn') (active ??= new Set()).add(f.rule);
+    else if (f.effect === 'audit') (audited ??= []).push({ rule: f.rule, field: f.field });
+    else if (f.effect === 'exempt') (exempt ??= []).push({ rule: f.rule, field: f.field, reason: f.exemption });
+  }
+  if (active) out.rules = [...active].join(',');
+  if (audited) out['audit-findings'] = JSON.stringify(audited);
+  if (exempt) out.exempted = JSON.stringify(exempt);
   if (evaluation.objectExemption) out['object-exemption'] = JSON.stringify(evaluation.objectExemption);
   // Rules skipped because cluster state is off by configuration are not repeated on every
   // request (/readyz and the start-up log say it once); a cluster that is down or stale is.
-  const skipped = evaluation.skipped.filter((s) => s.reason !== NO_CLUSTER);
-  if (skipped.length) out['skipped-rules'] = JSON.stringify(skipped);
+  if (evaluation.skipped.some((s) => s.reason !== NO_CLUSTER)) {
+    out['skipped-rules'] = JSON.stringify(evaluation.skipped.filter((s) => s.reason !== NO_CLUSTER));
+  }
   return out;
 }
 
@@ -163,7 +170,12 @@ function conclude(
   const decodeIssues = api?.decodeIssues ?? [];
   const blockingDecode = decodeIssues.filter((i) => req.strictFields || i.kind !== 'unknown-field');
   const fieldErrors = api?.fieldErrors ?? [];
-  const denies = evaluation.findings.filter((f) => f.effect === 'deny');
+  const denies: Finding[] = [];
+  const warned: Finding[] = [];
+  for (const f of evaluation.findings) {
+    if (f.effect === 'deny') denies.push(f);
+    else if (f.effect === 'warn') warned.push(f);
+  }
   let verdict: Verdict = 'allowed';
   let status: Status | undefined;
   if (blockingDecode.length > 0) {
@@ -176,7 +188,8 @@ function conclude(
     verdict = 'invalid';
     status = invalidStatus(NETWORK_POLICY_GROUP_KIND, name, fieldErrors);
   }
-  const notes: string[] = [];
+  // The warning lines, in order: notes about the review itself, the API server's own, findings.
+  const lines: string[] = [];
   if (evaluation.timedOut && verdict === 'allowed') {
     const notRun = evaluation.skipped.filter((s) => s.reason.startsWith('review deadline')).map((s) => s.rule);
     const text = `netpol-guard: review did not finish within ${ctx.deadline?.ms}ms; rules not run: ${notRun.join(', ')}`;
@@ -184,20 +197,18 @@ function conclude(
       verdict = 'timeout';
       status = internalErrorStatus(`${text}; denied by the configured failure mode, try again`);
     } else {
-      notes.push(`${text}; allowed by the configured failure mode`);
+      lines.push(`${text}; allowed by the configured failure mode`);
     }
   }
   // A cluster that is down or stale means checks the person expects did not happen: say so
   // once, so an "allowed" is not read as "checked and fine".
-  const unsynced = evaluation.skipped.filter((s) => s.reason === CLUSTER_NOT_SYNCED).map((s) => s.rule);
-  if (unsynced.length) notes.push(`netpol-guard: cluster state not synced; rules not run: ${unsynced.join(', ')}`);
+  if (evaluation.skipped.some((s) => s.reason === CLUSTER_NOT_SYNCED)) {
+    const unsynced = evaluation.skipped.filter((s) => s.reason === CLUSTER_NOT_SYNCED).map((s) => s.rule);
+    lines.push(`netpol-guard: cluster state not synced; rules not run: ${unsynced.join(', ')}`);
+  }
   const apiWarnings = api?.warnings ?? [];
-  const warned = evaluation.findings.filter((f) => f.effect === 'warn');
-  const warnings = formatWarnings([
-    ...notes,
-    ...(req.includeApiWarnings ? apiWarnings : []),
-    ...warned.map((f) => warningLine(f)),
-  ]);
+  if (req.includeApiWarnings) for (const w of apiWarnings) lines.push(w);
+  for (const f of warned) lines.push(warningLine(f));
   return {
     verdict,
     allowed: verdict === 'allowed',
@@ -210,7 +221,7 @@ function conclude(
     defaulted: api?.defaulted,
     evaluation,
     ...(status ? { status } : {}),
-    warnings,
+    warnings: formatWarnings(lines),
     auditAnnotations: auditAnnotationsFor(verdict, evaluation),
   };
 }

@@ -9,10 +9,30 @@ const HARD_LIMIT = 256;
 const TOTAL_LIMIT = 4000;
 
 // eslint-disable-next-line no-control-regex
-const UNCLEAN = /[\u0000-\u001f\u007f-\u009f]|\s\s|^\s|\s$/;
+const CONTROL_OR_DOUBLED_SPACE = /[\u0000-\u001f\u007f-\u009f]|\s\s/;
+
+/** The characters of the regular expression class \s (JavaScript's whitespace and line ends). */
+function isSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 ||
+    c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
+}
+
+/**
+ * Whether clean() would change anything: a control character, whitespace doubled, or whitespace
+ * at either end. The ends are looked at directly: as alternatives of the regular expression
+ * (`^\s|\s$`) they would be tried at every position of every warning of every review.
+ */
+function needsCleaning(text: string): boolean {
+  if (CONTROL_OR_DOUBLED_SPACE.test(text)) return true;
+  return text.length > 0 && (isSpace(text.charCodeAt(0)) || isSpace(text.charCodeAt(text.length - 1)));
+}
 
 function clean(text: string): string {
-  if (!UNCLEAN.test(text)) return text; // the usual case: nothing to do
+  if (!needsCleaning(text)) return text; // the usual case: nothing to do
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
 }
@@ -22,10 +42,20 @@ function shorten(text: string): string {
   return `${text.slice(0, HARD_LIMIT - 3)}...`;
 }
 
+/** The cleaned, non-empty lines, each once, in order of first appearance. */
+function uniqueCleaned(lines: readonly string[]): string[] {
+  const unique = new Set<string>();
+  for (const line of lines) {
+    const cleaned = clean(line);
+    if (cleaned.length > 0) unique.add(cleaned);
+  }
+  return [...unique];
+}
+
 export function formatWarnings(lines: readonly string[]): string[] {
   const out: string[] = [];
   let total = 0;
-  const unique = [...new Set(lines.map(clean).filter((l) => l.length > 0))];
+  const unique = uniqueCleaned(lines);
   for (let i = 0; i < unique.length; i++) {
     const line = shorten(unique[i] as string);
     const remaining = unique.length - i - 1;

@@ -35,7 +35,8 @@ export class FieldPath {
   private constructor(
     private readonly parent: FieldPath | undefined,
     private readonly name: string,
-    private readonly subscript: string,
+    /** A list index is kept as a number and only written out in toString: most paths never are. */
+    private readonly subscript: string | number,
   ) {}
 
   static root(name: string, ...more: string[]): FieldPath {
@@ -51,7 +52,7 @@ export class FieldPath {
   }
 
   index(i: number): FieldPath {
-    return new FieldPath(this, '', String(i));
+    return new FieldPath(this, '', i);
   }
 
   key(k: string): FieldPath {

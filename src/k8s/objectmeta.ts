@@ -49,12 +49,15 @@ function validateObjectMetaCommon(meta: ObjectMeta, requiresNamespace: boolean, 
   } else if (namespace.length !== 0) {
     errs.push(forbidden(fldPath.child('namespace'), 'not allowed on this type'));
   }
-  errs.push(...validateNonnegativeField(meta.generation ?? 0, fldPath.child('generation')));
-  errs.push(...validateLabels(meta.labels, fldPath.child('labels')));
-  errs.push(...validateAnnotations(meta.annotations, fldPath.child('annotations')));
-  errs.push(...validateOwnerReferences(meta.ownerReferences, fldPath.child('ownerReferences')));
-  errs.push(...validateFinalizers(meta.finalizers, fldPath.child('finalizers')));
-  errs.push(...validateManagedFields(meta.managedFields, fldPath.child('managedFields')));
+  // Every review passes here and most of these fields are absent, which is always valid: only
+  // fields that can hold an error get a path built and a validator run.
+  const generation = meta.generation ?? 0;
+  if (generation < 0) errs.push(...validateNonnegativeField(generation, fldPath.child('generation')));
+  if (meta.labels) errs.push(...validateLabels(meta.labels, fldPath.child('labels')));
+  if (meta.annotations) errs.push(...validateAnnotations(meta.annotations, fldPath.child('annotations')));
+  if (meta.ownerReferences?.length) errs.push(...validateOwnerReferences(meta.ownerReferences, fldPath.child('ownerReferences')));
+  if (meta.finalizers?.length) errs.push(...validateFinalizers(meta.finalizers, fldPath.child('finalizers')));
+  if (meta.managedFields?.length) errs.push(...validateManagedFields(meta.managedFields, fldPath.child('managedFields')));
   return errs;
 }
 

@@ -45,6 +45,7 @@ export interface ApiVerdict {
 
 /** field.ErrorList.ToAggregate drops errors whose rendered text repeats. */
 function dedupe(errs: ErrorList): ErrorList {
+  if (errs.length < 2) return errs; // nothing can repeat (the usual case: no errors at all)
   const seen = new Set<string>();
   return errs.filter((e) => {
     const key = e.toString();
@@ -73,31 +74,27 @@ function validateUpdate(np: NetworkPolicy, old: NetworkPolicy): ErrorList {
 }
 
 export function admitNetworkPolicy(input: AdmitInput): ApiVerdict {
+  // The verdict is written out as whole literals rather than as `{ ...base, more }`: V8 gives
+  // every spread copy that gains properties a map of its own, a new map per review.
   const submittedDecode = decodeNetworkPolicy(input.object);
   const oldDecode = input.oldObject === undefined || input.oldObject === null ? undefined : decodeNetworkPolicy(input.oldObject);
-  const base = {
-    decodeIssues: submittedDecode.issues,
-    submitted: submittedDecode.policy,
-    old: oldDecode?.policy,
-    patch: defaultingPatch(input.object),
-  };
-  const defaulted = submittedDecode.policy ? applyDefaults(submittedDecode.policy) : undefined;
-  if (!defaulted || submittedDecode.issues.some((i) => i.kind !== 'unknown-field')) {
-    return { ...base, defaulted, fieldErrors: [], warnings: [] };
+  const decodeIssues = submittedDecode.issues;
+  const submitted = submittedDecode.policy;
+  const old = oldDecode?.policy;
+  const patch = defaultingPatch(input.object);
+  const defaulted = submitted ? applyDefaults(submitted) : undefined;
+  if (!defaulted || decodeIssues.some((i) => i.kind !== 'unknown-field')) {
+    return { decodeIssues, submitted, old, patch, defaulted, fieldErrors: [], warnings: [] };
   }
   let fieldErrors: ErrorList;
-  if (input.operation === 'UPDATE' && oldDecode?.policy) {
-    const prepared = prepareForUpdate(defaulted, oldDecode.policy, input.namespace);
-    fieldErrors = validateUpdate(prepared, oldDecode.policy);
+  if (input.operation === 'UPDATE' && old) {
+    const prepared = prepareForUpdate(defaulted, old, input.namespace);
+    fieldErrors = validateUpdate(prepared, old);
   } else {
     fieldErrors = dedupe(validateCreate(prepareForCreate(defaulted, input.namespace)));
   }
-  return {
-    ...base,
-    defaulted,
-    fieldErrors,
-    warnings: fieldErrors.length === 0 && input.warnings !== false ? apiServerWarnings(defaulted) : [],
-  };
+  const warnings = fieldErrors.length === 0 && input.warnings !== false ? apiServerWarnings(defaulted) : [];
+  return { decodeIssues, submitted, old, patch, defaulted, fieldErrors, warnings };
 }
 
 export { FieldError };

@@ -66,30 +66,32 @@ export function defaultingPatch(submitted: unknown): PatchOperation[] {
 
 function defaultPorts(ports: NetworkPolicyPort[] | undefined): NetworkPolicyPort[] | undefined {
   if (!ports || ports.every((p) => p.protocol !== undefined)) return ports;
-  return ports.map((p) => (p.protocol === undefined ? { ...p, protocol: 'TCP' } : p));
+  // Object.assign rather than a spread: see applyDefaults.
+  return ports.map((p) => (p.protocol === undefined ? Object.assign({}, p, { protocol: 'TCP' }) : p));
 }
 
-/** The typed object as the API server stores it. Copies only what it changes. */
+/**
+ * The typed object as the API server stores it. Copies only what it changes. Copies that gain a
+ * property (policyTypes, protocol) are made with Object.assign, not a spread: V8 gives every
+ * spread copy that then gains a property a map of its own, a new map per review.
+ */
 export function applyDefaults(np: NetworkPolicy): NetworkPolicy {
   const spec: NetworkPolicySpec = np.spec ?? {};
-  const ingress = spec.ingress?.map((r) => {
-    const ports = defaultPorts(r.ports);
-    return ports === r.ports ? r : { ...r, ports };
-  });
-  const egress = spec.egress?.map((r) => {
-    const ports = defaultPorts(r.ports);
-    return ports === r.ports ? r : { ...r, ports };
-  });
-  const policyTypes = spec.policyTypes && spec.policyTypes.length > 0 ? spec.policyTypes : inferredPolicyTypes((spec.egress?.length ?? 0) > 0);
-  return {
-    ...np,
-    spec: {
-      ...spec,
-      ...(ingress ? { ingress } : {}),
-      ...(egress ? { egress } : {}),
-      policyTypes,
-    },
-  };
+  const defaulted: NetworkPolicySpec = Object.assign({}, spec);
+  if (spec.ingress) {
+    defaulted.ingress = spec.ingress.map((r) => {
+      const ports = defaultPorts(r.ports);
+      return ports === r.ports ? r : { ...r, ports };
+    });
+  }
+  if (spec.egress) {
+    defaulted.egress = spec.egress.map((r) => {
+      const ports = defaultPorts(r.ports);
+      return ports === r.ports ? r : { ...r, ports };
+    });
+  }
+  defaulted.policyTypes = spec.policyTypes && spec.policyTypes.length > 0 ? spec.policyTypes : inferredPolicyTypes((spec.egress?.length ?? 0) > 0);
+  return Object.assign({}, np, { spec: defaulted });
 }
 
 export interface Defaulted {

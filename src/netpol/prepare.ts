@@ -9,8 +9,13 @@ import type { NetworkPolicy } from '../k8s/types.js';
 const GENERATED_SUFFIX = 'xxxxx';
 const MAX_GENERATED_BASE = 63 - GENERATED_SUFFIX.length;
 
+/**
+ * A copy whose metadata may be changed. The metadata is copied with Object.assign, not a spread:
+ * V8 gives every spread copy that then gains a property (generation, say) a map of its own, which
+ * costs a new map per review and makes every later read of the metadata slow.
+ */
 function clone(np: NetworkPolicy): NetworkPolicy {
-  return { ...np, metadata: { ...np.metadata } };
+  return { ...np, metadata: Object.assign({}, np.metadata) };
 }
 
 /**

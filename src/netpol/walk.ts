@@ -27,29 +27,69 @@ export interface PeerAt {
 
 const SPEC = FieldPath.root('spec');
 
-export function rulesOf(np: NetworkPolicy, direction?: Direction): RuleAt[] {
+function walkRules(np: NetworkPolicy, direction: Direction | undefined): RuleAt[] {
   const out: RuleAt[] = [];
-  if (direction !== 'egress') {
-    (np.spec?.ingress ?? []).forEach((r, index) =>
-      out.push({ direction: 'ingress', index, path: SPEC.child('ingress').index(index), ports: r.ports, peers: r.from, peersField: 'from' }),
+  if (direction !== 'egress' && np.spec?.ingress?.length) {
+    const list = SPEC.child('ingress');
+    np.spec.ingress.forEach((r, index) =>
+      out.push({ direction: 'ingress', index, path: list.index(index), ports: r.ports, peers: r.from, peersField: 'from' }),
     );
   }
-  if (direction !== 'ingress') {
-    (np.spec?.egress ?? []).forEach((r, index) =>
-      out.push({ direction: 'egress', index, path: SPEC.child('egress').index(index), ports: r.ports, peers: r.to, peersField: 'to' }),
+  if (direction !== 'ingress' && np.spec?.egress?.length) {
+    const list = SPEC.child('egress');
+    np.spec.egress.forEach((r, index) =>
+      out.push({ direction: 'egress', index, path: list.index(index), ports: r.ports, peers: r.to, peersField: 'to' }),
     );
   }
   return out;
 }
 
-export function peersOf(np: NetworkPolicy, direction?: Direction): PeerAt[] {
+function walkPeers(rules: readonly RuleAt[]): PeerAt[] {
   const out: PeerAt[] = [];
-  for (const rule of rulesOf(np, direction)) {
-    (rule.peers ?? []).forEach((peer, index) =>
-      out.push({ rule, index, path: rule.path.child(rule.peersField).index(index), peer }),
-    );
+  for (const rule of rules) {
+    if (!rule.peers || rule.peers.length === 0) continue;
+    const list = rule.path.child(rule.peersField);
+    rule.peers.forEach((peer, index) => out.push({ rule, index, path: list.index(index), peer }));
   }
   return out;
+}
+
+/** The walks of one policy, by direction (`both` for none given), built when first asked for. */
+interface Walks {
+  readonly np: NetworkPolicy;
+  readonly rules: Partial<Record<Direction | 'both', readonly RuleAt[]>>;
+  readonly peers: Partial<Record<Direction | 'both', readonly PeerAt[]>>;
+}
+
+/**
+ * The walks of the policy whose org-policy rules are running. A dozen rules walk the same policy
+ * in one review, and building the lists with their field paths for each of them would be a large
+ * part of its cost. Kept only while those rules run (withWalksShared), so an object changed
+ * afterwards is walked afresh.
+ */
+let shared: Walks | undefined;
+
+/** Runs `fn` with the walks of `np` shared by every rulesOf / peersOf of `np` it makes. */
+export function withWalksShared<T>(np: NetworkPolicy, fn: () => T): T {
+  const outer = shared;
+  shared = { np, rules: {}, peers: {} };
+  try {
+    return fn();
+  } finally {
+    shared = outer;
+  }
+}
+
+/** The rules of a policy in order (ingress, then egress), each with its field path. Read only. */
+export function rulesOf(np: NetworkPolicy, direction?: Direction): readonly RuleAt[] {
+  if (shared?.np !== np) return walkRules(np, direction);
+  return (shared.rules[direction ?? 'both'] ??= walkRules(np, direction));
+}
+
+/** The peers of a policy's rules in order, each with its field path. Read only. */
+export function peersOf(np: NetworkPolicy, direction?: Direction): readonly PeerAt[] {
+  if (shared?.np !== np) return walkPeers(walkRules(np, direction));
+  return (shared.peers[direction ?? 'both'] ??= walkPeers(rulesOf(np, direction)));
 }
 
 /** The directions the policy isolates, as stored (policyTypes, defaulted by the API server). */
@@ -81,7 +121,9 @@ export function rulePortsAllow(ports: readonly NetworkPolicyPort[] | undefined, 
 /** A compact YAML-ish rendering of a selector for messages: `{app: web}`. */
 export function showSelector(selector: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined): string {
   if (!selector) return '(none)';
-  const parts = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}: ${v}`);
-  for (const e of selector.matchExpressions ?? []) parts.push(`${e.key} ${e.operator}${e.values ? ` [${e.values.join(', ')}]` : ''}`);
-  return parts.length === 0 ? '{}' : `{${parts.join(', ')}}`;
+  let shown = '';
+  const labels = selector.matchLabels ?? {};
+  for (const k of Object.keys(labels)) shown += `${shown ? ', ' : ''}${k}: ${labels[k]}`;
+  for (const e of selector.matchExpressions ?? []) shown += `${shown ? ', ' : ''}${e.key} ${e.operator}${e.values ? ` [${e.values.join(', ')}]` : ''}`;
+  return `{${shown}}`;
 }

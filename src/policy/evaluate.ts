@@ -5,7 +5,8 @@
 import { labelSelectorMatches } from '../k8s/labels.js';
 import type { NetworkPolicy } from '../k8s/types.js';
 import type { ClusterView } from '../cluster/view.js';
-import type { Action, AnyRule, Operation, UserInfo } from '../rules/types.js';
+import { withWalksShared } from '../netpol/walk.js';
+import type { Action, AnyRule, Operation, RuleFinding, UserInfo } from '../rules/types.js';
 import { EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION, type NamespaceExemption, type OrgPolicy } from './types.js';
 
 /** The skip reason when cluster-aware rules are off by configuration (no view at all). */
@@ -106,6 +107,11 @@ export function evaluateOrgPolicy(
   rules: readonly AnyRule[],
   deadline?: Deadline,
 ): Evaluation {
+  // The rules all walk the same policy: share one walk of it among them.
+  return withWalksShared(input.policy, () => runRules(input, policy, rules, deadline));
+}
+
+function runRules(input: EvaluationInput, policy: OrgPolicy, rules: readonly AnyRule[], deadline: Deadline | undefined): Evaluation {
   const findings: Finding[] = [];
   const skipped: SkippedRule[] = [];
   const exemptByObject = objectExemption(policy, input.policy);
@@ -129,7 +135,7 @@ export function evaluateOrgPolicy(
       skipped.push({ rule: rule.id, reason: 'the object as submitted is not available' });
       continue;
     }
-    let results;
+    let results: RuleFinding[];
     try {
       results = rule.check(input.policy, {
         params: setting.params,
@@ -145,17 +151,19 @@ export function evaluateOrgPolicy(
       skipped.push({ rule: rule.id, reason: `rule failed: ${(err as Error).message}` });
       continue;
     }
+    if (results.length === 0) continue;
     const action = setting.action;
-    const nsExemption = results.length > 0 ? namespaceExemption(policy, rule.id, input.namespace, input.cluster) : undefined;
-    const judgesSpec = rule.operations.includes('CREATE');
+    // The same for every finding of the rule: worked out once.
+    const nsExemption = namespaceExemption(policy, rule.id, input.namespace, input.cluster);
+    const exemption = nsExemption
+      ? `namespace exemption: ${nsExemption.reason}`
+      : exemptByObject?.rules.includes(rule.id)
+        ? `object exemption: ${exemptByObject.reason}`
+        : specUnchanged && rule.operations.includes('CREATE')
+          ? 'the spec is unchanged by this update'
+          : undefined;
+    const effect = exemption ? 'exempt' : effectOf(policy, action);
     for (const r of results) {
-      const exemption = nsExemption
-        ? `namespace exemption: ${nsExemption.reason}`
-        : exemptByObject?.rules.includes(rule.id)
-          ? `object exemption: ${exemptByObject.reason}`
-          : specUnchanged && judgesSpec
-            ? 'the spec is unchanged by this update'
-            : undefined;
       findings.push({
         rule: rule.id,
         title: rule.title,
@@ -163,7 +171,7 @@ export function evaluateOrgPolicy(
         message: r.message,
         fix: r.fix ?? rule.remediation,
         action,
-        effect: exemption ? 'exempt' : effectOf(policy, action),
+        effect,
         ...(exemption ? { exemption } : {}),
       });
     }

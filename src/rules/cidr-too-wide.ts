@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toRange } from '../netpol/cidr.js';
 import { peersOf } from '../netpol/walk.js';
-import type { Rule } from './types.js';
+import type { Rule, RuleFinding } from './types.js';
 
 const PARAMS = z.strictObject({
   ipv4MinPrefix: z.number().int().min(1).max(32).default(16).describe('The shortest IPv4 prefix allowed (a /8 holds 16.7 million addresses).'),
@@ -21,13 +21,15 @@ export const cidrTooWide: Rule<z.infer<typeof PARAMS>> = {
   operations: ['CREATE', 'UPDATE'],
   params: PARAMS,
   check(np, { params }) {
-    return peersOf(np).flatMap(({ path, peer }) => {
+    const out: RuleFinding[] = [];
+    for (const { path, peer } of peersOf(np)) {
       const cidr = peer.ipBlock?.cidr;
       const range = cidr ? toRange(cidr) : undefined;
-      if (!cidr || !range || range.prefix === 0) return [];
+      if (!cidr || !range || range.prefix === 0) continue;
       const min = range.family === 'ipv4' ? params.ipv4MinPrefix : params.ipv6MinPrefix;
-      if (range.prefix >= min) return [];
-      return [{ field: path.child('ipBlock', 'cidr').toString(), message: `${cidr} is wider than /${min}, the widest ${range.family === 'ipv4' ? 'IPv4' : 'IPv6'} range allowed` }];
-    });
+      if (range.prefix >= min) continue;
+      out.push({ field: path.child('ipBlock', 'cidr').toString(), message: `${cidr} is wider than /${min}, the widest ${range.family === 'ipv4' ? 'IPv4' : 'IPv6'} range allowed` });
+    }
+    return out;
   },
 };

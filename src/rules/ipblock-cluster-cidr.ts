@@ -14,14 +14,15 @@ export type ClusterCIDRParams = z.infer<typeof PARAMS>;
 
 /** Findings for every ipBlock overlapping the given networks, unless they are entirely excepted. */
 export function clusterCidrFindings(np: Parameters<Rule['check']>[0], networks: { kind: 'pod' | 'service'; cidr: string; from?: string }[]): RuleFinding[] {
-  const parsed = networks.map((n) => ({ ...n, range: toRange(n.cidr) })).filter((n): n is typeof n & { range: ParsedRange } => !!n.range);
+  const parsed = networks.map((n) => ({ network: n, range: toRange(n.cidr) })).filter((n): n is { network: typeof n.network; range: ParsedRange } => !!n.range);
   const out: RuleFinding[] = [];
+  if (parsed.length === 0) return out; // no network is known (the built-in policy lists none)
   for (const { path, peer } of peersOf(np)) {
     const cidr = peer.ipBlock?.cidr;
     const range = cidr ? toRange(cidr) : undefined;
     if (!cidr || !range || range.prefix === 0) continue; // 0.0.0.0/0 is ipblock-world's
     const excepts = (peer.ipBlock?.except ?? []).map(toRange).filter((r): r is ParsedRange => !!r);
-    const hit = parsed.find((n) => rangesOverlap(range, n.range) && !excepts.some((e) => rangeContains(e, n.range)));
+    const hit = parsed.find((n) => rangesOverlap(range, n.range) && !excepts.some((e) => rangeContains(e, n.range)))?.network;
     if (!hit) continue;
     out.push({
       field: path.child('ipBlock', 'cidr').toString(),

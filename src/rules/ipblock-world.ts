@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toRange } from '../netpol/cidr.js';
 import { peersOf } from '../netpol/walk.js';
-import type { Rule } from './types.js';
+import type { Rule, RuleFinding } from './types.js';
 
 const NO_PARAMS = z.strictObject({});
 
@@ -18,20 +18,20 @@ export const ipblockWorld: Rule<z.infer<typeof NO_PARAMS>> = {
   operations: ['CREATE', 'UPDATE'],
   params: NO_PARAMS,
   check(np) {
-    return peersOf(np).flatMap(({ path, peer, rule }) => {
+    const out: RuleFinding[] = [];
+    for (const { path, peer, rule } of peersOf(np)) {
       const cidr = peer.ipBlock?.cidr;
       const range = cidr ? toRange(cidr) : undefined;
-      if (!cidr || !range || range.prefix !== 0) return [];
+      if (!cidr || !range || range.prefix !== 0) continue;
       const except = peer.ipBlock?.except ?? [];
       const scope = rule.direction === 'ingress' ? 'admits every client address' : 'reaches every address';
-      return [
-        {
-          field: path.child('ipBlock', 'cidr').toString(),
-          message: except.length
-            ? `${cidr} ${scope} except ${except.length} range(s)`
-            : `${cidr} ${scope}`,
-        },
-      ];
-    });
+      out.push({
+        field: path.child('ipBlock', 'cidr').toString(),
+        message: except.length
+          ? `${cidr} ${scope} except ${except.length} range(s)`
+          : `${cidr} ${scope}`,
+      });
+    }
+    return out;
   },
 };

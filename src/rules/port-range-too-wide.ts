@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { rulesOf } from '../netpol/walk.js';
-import type { Rule } from './types.js';
+import type { Rule, RuleFinding } from './types.js';
 
 const PARAMS = z.strictObject({
   maxSpan: z.number().int().min(0).max(65534).default(1000).describe('The most ports one range may span (endPort - port).'),
@@ -18,13 +18,15 @@ export const portRangeTooWide: Rule<z.infer<typeof PARAMS>> = {
   operations: ['CREATE', 'UPDATE'],
   params: PARAMS,
   check(np, { params }) {
-    return rulesOf(np).flatMap((r) =>
-      (r.ports ?? []).flatMap((p, j) => {
-        if (typeof p.port !== 'number' || p.endPort === undefined) return [];
+    const out: RuleFinding[] = [];
+    for (const r of rulesOf(np)) {
+      (r.ports ?? []).forEach((p, j) => {
+        if (typeof p.port !== 'number' || p.endPort === undefined) return;
         const span = p.endPort - p.port;
-        if (span <= params.maxSpan) return [];
-        return [{ field: r.path.child('ports').index(j).child('endPort').toString(), message: `range ${p.port}-${p.endPort} spans ${span} ports, more than ${params.maxSpan}` }];
-      }),
-    );
+        if (span <= params.maxSpan) return;
+        out.push({ field: r.path.child('ports').index(j).child('endPort').toString(), message: `range ${p.port}-${p.endPort} spans ${span} ports, more than ${params.maxSpan}` });
+      });
+    }
+    return out;
   },
 };
