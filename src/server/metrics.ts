@@ -3,7 +3,7 @@
  * in one process (tests) never share counters.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ClusterStatus } from '../cluster/view.js';
+import type { ClusterView } from '../cluster/view.js';
 import { CLUSTER_NOT_SYNCED, NO_CLUSTER } from '../policy/evaluate.js';
 import type { Review } from '../review.js';
 
@@ -96,42 +96,43 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  /** Read at scrape time from the cluster view; absent when cluster-aware rules are off. */
-  private clusterStatus: (() => ClusterStatus | undefined) | undefined;
+  /**
+   * Read at scrape time from the cluster view. Registered by watchCluster only, so that they are
+   * absent, not a misleading 0, when cluster-aware rules are off.
+   */
+  private clusterView: ClusterView | undefined;
 
   readonly clusterSynced = new Gauge({
     name: 'netpol_guard_cluster_synced',
     help: '1 when every cluster cache has synced and is fresh, 0 when not; absent without cluster-aware rules.',
-    registers: [this.registry],
+    registers: [],
     collect: () => this.collectCluster(),
   });
 
   readonly clusterAge = new Gauge({
     name: 'netpol_guard_cluster_cache_age_seconds',
     help: 'Seconds since the stalest cluster cache was last confirmed current (list, watch or event).',
-    registers: [this.registry],
+    registers: [],
   });
 
   readonly clusterObjects = new Gauge({
     name: 'netpol_guard_cluster_cache_objects',
     help: 'Objects held in the cluster caches, by resource.',
     labelNames: ['resource'] as const,
-    registers: [this.registry],
+    registers: [],
   });
 
-  watchCluster(status: () => ClusterStatus | undefined): void {
-    this.clusterStatus = status;
+  watchCluster(view: ClusterView): void {
+    if (!this.clusterView) for (const gauge of [this.clusterSynced, this.clusterAge, this.clusterObjects]) this.registry.registerMetric(gauge);
+    this.clusterView = view;
   }
 
   private collectCluster(): void {
-    const s = this.clusterStatus?.();
-    if (!s) {
-      this.clusterSynced.reset();
-      this.clusterAge.reset();
-      this.clusterObjects.reset();
-      return;
-    }
-    this.clusterSynced.set(s.synced ? 1 : 0);
+    const view = this.clusterView;
+    if (!view) return;
+    const s = view.status();
+    // `ready`, not `status().synced`: a view synced once but stale since is not judged by.
+    this.clusterSynced.set(view.ready ? 1 : 0);
     this.clusterAge.set(s.ageSeconds);
     for (const [resource, n] of Object.entries(s.counts)) this.clusterObjects.set({ resource }, n);
   }

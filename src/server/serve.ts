@@ -38,9 +38,16 @@ function listeningPort(app: FastifyInstance): number {
   return typeof addr === 'object' && addr ? addr.port : 0;
 }
 
+/**
+ * Connections waiting to be accepted. Node's default (511) overflows when an API server restarts
+ * or a sync opens hundreds of connections at once, and a dropped SYN is retried only after 1 s,
+ * then 3 s: past a webhook timeout. The kernel caps it at net.core.somaxconn.
+ */
+const LISTEN_BACKLOG = 4096;
+
 async function listen(app: FastifyInstance, address: HostPort, what: string): Promise<void> {
   try {
-    await app.listen({ host: address.host, port: address.port });
+    await app.listen({ host: address.host, port: address.port, backlog: LISTEN_BACKLOG });
   } catch (err) {
     throw new NpgError('NPG_LISTEN_FAILED', `cannot listen for ${what} on ${address.host}:${address.port}: ${describeError(err)}`, { cause: err });
   }
@@ -68,6 +75,11 @@ export function processLogger(level: string): Logger {
   return pino({ level }, pino.destination({ dest: 1, sync: false }));
 }
 
+/** Time closing the listener may need on top of the review deadline (TLS teardown, last writes). */
+const CLOSE_MARGIN_MS = 500;
+/** Time left after the hard stop for the other listeners, the log flush and the process exit. */
+const EXIT_MARGIN_MS = 250;
+
 export async function startServer(options: ServeOptions, log: Logger = processLogger(options.logLevel)): Promise<RunningServer> {
   const metrics = new Metrics(VERSION);
   const readiness = new Readiness();
@@ -91,7 +103,8 @@ export async function startServer(options: ServeOptions, log: Logger = processLo
   readiness.add('policy', () => policy.readiness());
   const cluster = await ClusterSource.open({ enabled: options.cluster, kubeconfig: options.kubeconfig, resyncSeconds: options.resyncSeconds, logger: log });
   readiness.add('cluster', () => cluster.readiness());
-  metrics.watchCluster(() => cluster.view()?.status());
+  const clusterView = cluster.view();
+  if (clusterView) metrics.watchCluster(clusterView);
 
   const webhook = buildWebhookApp({
     https: tlsServerOptions(certificates, { clientCA: options.clientCA !== undefined }),
@@ -132,14 +145,17 @@ export async function startServer(options: ServeOptions, log: Logger = processLo
       drain.begin();
       // Stay up while endpoints drop us, so the API server stops sending new reviews here.
       await sleep(options.shutdownDelayMs);
-      // Reviews the app accepted are always answered; a hard bound covers a client that never
-      // finishes sending (requestTimeout would end it too, but later).
+      // The whole drain fits in --shutdown-timeout. Waiting for a quiet moment may use it up to
+      // the reserve, which is what closing needs: the listener stops, and each open connection
+      // gets at most the one review it is answering, bounded by the review deadline.
+      const closeReserveMs = Math.min(options.shutdownTimeoutMs / 2, options.deadlineMs + CLOSE_MARGIN_MS);
+      // A client that never finishes sending its review would hold the close past the bound.
       const hardStop = setTimeout(() => {
-        log.warn({ timeoutMs: options.shutdownTimeoutMs }, 'connections still open past the shutdown bound; closing them');
+        log.warn({ timeoutMs: options.shutdownTimeoutMs }, 'connections still open at the end of the shutdown bound; closing them');
         webhook.server.closeAllConnections();
-      }, options.shutdownTimeoutMs + 2000);
-      if (!(await drain.close(webhook, options.shutdownTimeoutMs))) {
-        log.warn({ timeoutMs: options.shutdownTimeoutMs }, 'reviews kept arriving during the whole shutdown bound; stopped accepting anyway');
+      }, Math.max(0, options.shutdownTimeoutMs - EXIT_MARGIN_MS));
+      if (!(await drain.close(webhook, options.shutdownTimeoutMs - closeReserveMs))) {
+        log.warn({ timeoutMs: options.shutdownTimeoutMs }, 'reviews kept arriving while draining; stopped accepting to finish within the shutdown bound');
       }
       clearTimeout(hardStop);
       await Promise.all([health.close(), certificates.close(), policy.close(), cluster.close()]);
