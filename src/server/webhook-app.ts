@@ -3,7 +3,7 @@
  * Every limit is explicit, with the reason next to it.
  */
 import type { Server as HttpsServer, ServerOptions as HttpsServerOptions } from 'node:https';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { type AdmissionRouteOptions, registerAdmissionRoutes } from './admission-route.js';
 
 /** The webhook app: fastify over node:https, so the server can swap its certificate. */
@@ -25,20 +25,34 @@ const CLIENT_ERRORS: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'the Content-Length does not match the body',
 };
 
-/** The largest over-limit body read to its end (and discarded) after the 413 answer. */
+/** The most of an over-limit body read (and discarded) after the 413 answer. */
 export const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /**
  * After a 413, the rest of the body is still arriving. Closing at once makes the client's kernel
  * see a reset while it is still writing, and most HTTP clients then report a broken pipe instead
- * of the answer; so a body of a declared, bounded length is read to its end and discarded (Node
- * does that for a request whose body the handler left unread) and the connection stays usable.
- * Bodies without a length (chunked) or absurdly long are cut off (fastify's `Connection: close`):
- * not worth reading.
+ * of the answer (RFC 9112 §9.6 asks for a lingering close). So the rest is read and discarded
+ * (Node does that for a request whose body the handler left unread) and the connection stays
+ * usable: a declared length up to DRAIN_LIMIT_BYTES, and a chunked body until it ends or passes
+ * that many bytes, when the connection is cut. A longer declared length is cut at once
+ * (fastify's `Connection: close`); requestTimeout bounds the time either way.
  */
-function drainsAfterAnswer(contentLength: string | undefined): boolean {
-  const n = Number(contentLength);
-  return contentLength !== undefined && Number.isSafeInteger(n) && n <= DRAIN_LIMIT_BYTES;
+function lingerAfterAnswer(request: FastifyRequest, reply: FastifyReply): boolean {
+  const declared = request.headers['content-length'];
+  if (declared !== undefined) {
+    const n = Number(declared);
+    return Number.isSafeInteger(n) && n <= DRAIN_LIMIT_BYTES;
+  }
+  // Node discards the unread body once the answer is sent (IncomingMessage._dump, which drops
+  // earlier 'data' listeners), so the bytes are counted from then on.
+  reply.raw.once('finish', () => {
+    let read = 0;
+    request.raw.on('data', (chunk: Buffer) => {
+      read += chunk.length;
+      if (read > DRAIN_LIMIT_BYTES) request.raw.socket.destroy();
+    });
+  });
+  return true;
 }
 
 export function buildWebhookApp(opts: WebhookAppOptions): WebhookApp {
@@ -74,8 +88,8 @@ export function buildWebhookApp(opts: WebhookAppOptions): WebhookApp {
     if (status >= 500) request.log.error({ err: err.message, code: err.code }, 'request failed');
     else request.log.warn({ code: err.code, problem: known ?? err.message }, 'bad request');
     opts.metrics.badRequests.inc({ reason: err.code ?? 'error' });
-    // fastify asks to close after any body error; for a 413 of bounded length, read on instead.
-    if (status === 413 && drainsAfterAnswer(request.headers['content-length'])) void reply.removeHeader('connection');
+    // fastify asks to close after any body error; for a 413, read on instead where bounded.
+    if (status === 413 && lingerAfterAnswer(request, reply)) void reply.removeHeader('connection');
     void reply.code(status).send({
       error: status >= 500 ? 'InternalError' : status === 413 ? 'RequestEntityTooLarge' : 'BadRequest',
       message: known ? `${known}: ${err.message}` : err.message,

@@ -3,9 +3,11 @@
  * for /validate and /mutate, bad input, other kinds, DELETE and dry runs.
  */
 import https from 'node:https';
+import tls from 'node:tls';
 import t from 'tap';
 import { CD, fromPodSelector, makeNetworkPolicy, port, toIPBlock, withIngressPorts, withPolicyTypes } from '../helpers/netpol.js';
 import { admissionReview, postReview, request, startTestServer } from '../helpers/server.js';
+import { DRAIN_LIMIT_BYTES } from '../../src/server/webhook-app.js';
 
 type Review = { apiVersion: string; kind: string; response: Record<string, unknown> & { uid: string; allowed: boolean; status?: Record<string, unknown> } };
 
@@ -149,6 +151,59 @@ t.test('webhook', async (t) => {
     const after = await request(`${server.webhookUrl}/validate`, { ca: server.ca, agent, body: JSON.stringify(admissionReview(makeNetworkPolicy(), { uid: 'after-413' })), headers: { 'content-type': 'application/json' } });
     t.match(after.json, { response: { uid: 'after-413' } });
     t.equal(sockets.size, 1, 'the connection stays usable after a 413');
+  });
+
+  t.test('a chunked body over the limit is answered and read to its end; one that never ends is cut', async (t) => {
+    // A raw TLS client: it keeps sending whatever the answer, as a client that only reads once
+    // it has sent everything does (HTTP clients differ here; the server must not depend on it).
+    const port = Number(new URL(server.webhookUrl).port);
+    const MiB = Buffer.alloc(1024 * 1024, 'x');
+    const chunk = Buffer.concat([Buffer.from(`${MiB.length.toString(16)}\r\n`), MiB, Buffer.from('\r\n')]);
+    const review = JSON.stringify(admissionReview(makeNetworkPolicy(), { uid: 'after-chunked' }));
+    /** Sends `mib` MiB chunked (Infinity: until the server closes), then, if still open, one normal review. */
+    const session = (mib: number) =>
+      new Promise<{ received: string; sentMiB: number; closedByServer: boolean }>((resolve, reject) => {
+        const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca: server.ca });
+        let received = '';
+        let sentMiB = 0;
+        let done = false;
+        const finish = (closedByServer: boolean) => {
+          if (done) return;
+          done = true;
+          socket.destroy();
+          resolve({ received, sentMiB, closedByServer });
+        };
+        socket.on('data', (d: Buffer) => {
+          received += d.toString('latin1');
+          if ((received.match(/HTTP\/1\.1 /g) ?? []).length === 2 && /"uid":"after-chunked"/.test(received)) finish(false);
+        });
+        socket.on('error', () => finish(true));
+        socket.on('close', () => finish(true));
+        socket.once('secureConnect', () => {
+          socket.write('POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
+          const more = () => {
+            while (!done && sentMiB < Math.min(mib, 300)) {
+              sentMiB++;
+              if (!socket.write(chunk)) return void socket.once('drain', more);
+            }
+            if (done) return;
+            if (sentMiB >= 300) return reject(new Error('the server read 300 MiB of a chunked body and did not cut it'));
+            socket.write('0\r\n\r\n');
+            socket.write(`POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(review)}\r\n\r\n${review}`);
+          };
+          more();
+        });
+      });
+    const bounded = await session(8);
+    t.match(bounded.received, /^HTTP\/1\.1 413 /, 'chunked 8 MiB: 413');
+    t.match(bounded.received, /RequestEntityTooLarge/);
+    t.equal(bounded.closedByServer, false, 'the rest of the body was read: the connection stays open');
+    t.match(bounded.received, /HTTP\/1\.1 200 [^]*"uid":"after-chunked"/, 'and answers the next review on it');
+
+    const endless = await session(Infinity);
+    t.match(endless.received, /^HTTP\/1\.1 413 /, 'endless chunked body: 413');
+    t.equal(endless.closedByServer, true, 'then cut');
+    t.ok(endless.sentMiB * 1024 * 1024 > DRAIN_LIMIT_BYTES, `after the drain limit (${endless.sentMiB} MiB sent)`);
   });
 
   t.test('one log line per review, with what an operator needs', async (t) => {
