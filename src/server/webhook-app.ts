@@ -43,8 +43,8 @@ function lingerAfterAnswer(request: FastifyRequest, reply: FastifyReply): boolea
     const n = Number(declared);
     return Number.isSafeInteger(n) && n <= DRAIN_LIMIT_BYTES;
   }
-  // Node discards the unread body once the answer is sent (IncomingMessage._dump, which drops
-  // earlier 'data' listeners), so the bytes are counted from then on.
+  // fastify stopped listening at the limit; the request keeps flowing, into nothing, until it
+  // ends. Counted from the answer on, so the count starts once the 413 is on its way.
   reply.raw.once('finish', () => {
     let read = 0;
     request.raw.on('data', (chunk: Buffer) => {
