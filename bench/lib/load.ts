@@ -16,6 +16,7 @@ import https from 'node:https';
 import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import autocannon, { type Options, type Request, type Result } from 'autocannon';
+import { request } from '../../test/helpers/server.js';
 
 let trusted: string | undefined;
 let installed = false;
@@ -53,25 +54,10 @@ export interface Answer {
   readonly json: unknown;
 }
 
-export function post(url: string, body: string, ca: string, agent?: https.Agent): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(url, { method: 'POST', ca, agent, headers: { ...JSON_HEADERS, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = text;
-        }
-        resolve({ status: res.statusCode ?? 0, json });
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+/** POSTs a JSON body; the answer's JSON, or its text when it is not JSON. */
+export async function post(url: string, body: string, ca: string, agent?: https.Agent): Promise<Answer> {
+  const res = await request(url, { ca, body, headers: JSON_HEADERS, ...(agent ? { agent } : {}) });
+  return { status: res.status, json: res.json ?? res.text };
 }
 
 export function get(url: string): Promise<{ status: number; text: string }> {
