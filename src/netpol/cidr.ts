@@ -33,12 +33,14 @@ export function goIPNetString(c: SloppyCIDR): string {
 
 /**
  * IsValidCIDRForLegacyField. With strict validation (the default since StrictIPCIDRValidation),
- * leading zeros, IPv4-mapped IPv6 and host bits are errors; values already present in the old
- * object of an update are checked leniently, so an update never breaks on what was stored.
+ * leading zeros, IPv4-mapped IPv6 and host bits are errors. A value already present in the old
+ * object of an update is accepted as it is, before any parsing (upstream's
+ * `slices.Contains(validOldCIDRs, value)` comes first), so an update never breaks on what was
+ * stored, even a value that does not parse at all.
  */
 export function validateCIDRForLegacyField(path: FieldPath, value: string, validOldCIDRs: readonly string[]): ErrorList {
-  if (!parseCIDRSloppy(value)) return [invalid(path, value, INVALID_CIDR)];
   if (validOldCIDRs.includes(value)) return [];
+  if (!parseCIDRSloppy(value)) return [invalid(path, value, INVALID_CIDR)];
   const strict = parsePrefixStrict(value);
   if (!strict) return [invalid(path, value, 'must not have leading 0s in IP or prefix length')];
   if (strict.is6 && isV4Mapped(strict.ip)) return [invalid(path, value, 'must not have an IPv4-mapped IPv6 address')];

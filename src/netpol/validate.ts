@@ -60,12 +60,13 @@ export function validateIPBlock(ipb: IPBlock, path: FieldPath, opts: NetworkPoli
   }
   errs.push(...validateCIDRForLegacyField(path.child('cidr'), ipb.cidr, opts.allowCIDRsEvenIfInvalid));
   const cidr = parseCIDRSloppy(ipb.cidr);
-  if (!cidr) return errs; // already reported above
+  // Already reported above, or a value of the old object that is accepted as it is.
+  if (!cidr) return errs;
   (ipb.except ?? []).forEach((value, i) => {
     const exceptPath = path.child('except').index(i);
     errs.push(...validateCIDRForLegacyField(exceptPath, value, opts.allowCIDRsEvenIfInvalid));
     const except = parseCIDRSloppy(value);
-    if (!except) return;
+    if (!except) return; // as for cidr: reported above, or kept from the old object
     if (!isStrictSubsetText(ipb.cidr, value)) errs.push(invalid(exceptPath, value, 'must be a strict subset of `cidr`'));
   });
   return errs;

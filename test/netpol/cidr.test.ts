@@ -42,7 +42,8 @@ t.test('legacy-field validation messages', async (t) => {
   t.same(msg('::ffff:10.0.0.0/104'), ['spec.egress[0].to[0].ipBlock.cidr: Invalid value: "::ffff:10.0.0.0/104": must not have an IPv4-mapped IPv6 address']);
   t.same(msg('10.0.0.1/8'), ['spec.egress[0].to[0].ipBlock.cidr: Invalid value: "10.0.0.1/8": must not have bits set beyond the prefix length']);
   t.same(msg('10.0.0.1/8', ['10.0.0.1/8']), [], 'ratcheted: the old object had it');
-  t.same(msg('nonsense', ['nonsense']), ['spec.egress[0].to[0].ipBlock.cidr: Invalid value: "nonsense": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'], 'ratcheting never accepts the unparseable');
+  t.same(msg('nonsense', ['nonsense']), [], 'ratcheted before any parsing, as upstream (slices.Contains(validOldCIDRs, value) first)');
+  t.same(msg('nonsense', ['other']), ['spec.egress[0].to[0].ipBlock.cidr: Invalid value: "nonsense": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'], 'only values of the old object are ratcheted');
 });
 
 t.test('the API server warnings', async (t) => {
