@@ -22,7 +22,7 @@ import { type ApiVerdict, admitNetworkPolicy } from './netpol/admit.js';
 import type { DecodeIssue } from './netpol/decode.js';
 import { decodeNetworkPolicy } from './netpol/decode.js';
 import type { PatchOperation } from './netpol/defaults.js';
-import { type Deadline, type Evaluation, type Finding, CLUSTER_NOT_SYNCED, NO_CLUSTER, evaluateOrgPolicy } from './policy/evaluate.js';
+import { type Deadline, type Evaluation, type Finding, type SkippedRule, CLUSTER_NOT_SYNCED, NO_CLUSTER, evaluateOrgPolicy } from './policy/evaluate.js';
 import type { OrgPolicy } from './policy/types.js';
 import type { AnyRule, Operation, UserInfo } from './rules/types.js';
 import { formatWarnings } from './warnings.js';
@@ -79,6 +79,12 @@ export interface Review {
   readonly warnings: readonly string[];
   /** Audit annotations (keys without prefix; the API server prefixes the webhook name). */
   readonly auditAnnotations: Readonly<Record<string, string>>;
+  /**
+   * The rules that could not run for a reason worth telling with this review: the deadline, a
+   * cluster that is down or stale, a rule that failed. Rules off because cluster state is off by
+   * configuration are left out: /readyz and the start-up log say that once.
+   */
+  readonly notRun: readonly SkippedRule[];
 }
 
 const NO_EVALUATION: Evaluation = { findings: [], skipped: [] };
@@ -102,7 +108,7 @@ function objectName(np: NetworkPolicy | undefined, raw: unknown): string {
   return typeof meta?.name === 'string' ? meta.name : '';
 }
 
-function auditAnnotationsFor(verdict: Verdict, evaluation: Evaluation): Record<string, string> {
+function auditAnnotationsFor(verdict: Verdict, evaluation: Evaluation, notRun: readonly SkippedRule[]): Record<string, string> {
   const out: Record<string, string> = { verdict };
   // One pass over the findings; the lists are only made for effects that occur.
   let active: Set<string> | undefined;
@@ -117,11 +123,7 @@ function auditAnnotationsFor(verdict: Verdict, evaluation: Evaluation): Record<s
   if (audited) out['audit-findings'] = JSON.stringify(audited);
   if (exempt) out.exempted = JSON.stringify(exempt);
   if (evaluation.objectExemption) out['object-exemption'] = JSON.stringify(evaluation.objectExemption);
-  // Rules skipped because cluster state is off by configuration are not repeated on every
-  // request (/readyz and the start-up log say it once); a cluster that is down or stale is.
-  if (evaluation.skipped.some((s) => s.reason !== NO_CLUSTER)) {
-    out['skipped-rules'] = JSON.stringify(evaluation.skipped.filter((s) => s.reason !== NO_CLUSTER));
-  }
+  if (notRun.length) out['skipped-rules'] = JSON.stringify(notRun);
   return out;
 }
 
@@ -202,10 +204,9 @@ function conclude(
   }
   // A cluster that is down or stale means checks the person expects did not happen: say so
   // once, so an "allowed" is not read as "checked and fine".
-  if (evaluation.skipped.some((s) => s.reason === CLUSTER_NOT_SYNCED)) {
-    const unsynced = evaluation.skipped.filter((s) => s.reason === CLUSTER_NOT_SYNCED).map((s) => s.rule);
-    lines.push(`netpol-guard: cluster state not synced; rules not run: ${unsynced.join(', ')}`);
-  }
+  const notRun = evaluation.skipped.filter((s) => s.reason !== NO_CLUSTER);
+  const unsynced = notRun.filter((s) => s.reason === CLUSTER_NOT_SYNCED).map((s) => s.rule);
+  if (unsynced.length) lines.push(`netpol-guard: cluster state not synced; rules not run: ${unsynced.join(', ')}`);
   const apiWarnings = api?.warnings ?? [];
   if (req.includeApiWarnings) for (const w of apiWarnings) lines.push(w);
   for (const f of warned) lines.push(warningLine(f));
@@ -222,7 +223,8 @@ function conclude(
     evaluation,
     ...(status ? { status } : {}),
     warnings: formatWarnings(lines),
-    auditAnnotations: auditAnnotationsFor(verdict, evaluation),
+    auditAnnotations: auditAnnotationsFor(verdict, evaluation, notRun),
+    notRun,
   };
 }
 

@@ -12,7 +12,6 @@ import { badRequestStatus, internalErrorStatus } from '../k8s/status.js';
 import { defaultingPatch } from '../netpol/defaults.js';
 import type { Deadline } from '../policy/evaluate.js';
 import { type ReviewContext, reviewNetworkPolicy } from '../review.js';
-import { NO_CLUSTER } from '../policy/evaluate.js';
 import type { Endpoint, Metrics } from './metrics.js';
 
 export interface AdmissionRouteOptions {
@@ -92,10 +91,9 @@ function validate(req: AdmissionRequest, version: AdmissionVersion, ctx: ReviewC
   metrics.recordReview('validate', req.operation, review.verdict, seconds, review);
   if (infoEnabled(log)) {
     const rules = [...new Set(review.evaluation.findings.map((f) => f.rule))];
-    const skipped = review.evaluation.skipped.filter((s) => s.reason !== NO_CLUSTER);
     logLine(log, 'validate', req, review.verdict, seconds * 1000, {
       ...(rules.length ? { rules } : {}),
-      ...(skipped.length ? { skipped } : {}),
+      ...(review.notRun.length ? { skipped: review.notRun } : {}),
       ...(review.decodeIssues.length ? { decodeIssues: review.decodeIssues.map((i) => i.message) } : {}),
     });
   }

@@ -4,14 +4,13 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ClusterView } from '../cluster/view.js';
-import { CLUSTER_NOT_SYNCED, NO_CLUSTER } from '../policy/evaluate.js';
+import { CLUSTER_NOT_SYNCED } from '../policy/evaluate.js';
 import type { Review } from '../review.js';
 
 export type Endpoint = 'validate' | 'mutate';
 
 /** A bounded label for why a rule was skipped (the reason text itself may carry an error message). */
-function skipReasonLabel(reason: string): string | undefined {
-  if (reason === NO_CLUSTER) return undefined; // off by configuration: said once at start-up, not per review
+function skipReasonLabel(reason: string): string {
   if (reason === CLUSTER_NOT_SYNCED) return 'cluster-not-synced';
   if (reason.startsWith('review deadline')) return 'deadline';
   if (reason.startsWith('rule failed')) return 'rule-failed';
@@ -165,9 +164,7 @@ export class Metrics {
     observer.observe(seconds);
     if (!review) return;
     for (const f of review.evaluation.findings) this.count('findings', f.rule, f.effect);
-    for (const s of review.evaluation.skipped) {
-      const reason = skipReasonLabel(s.reason);
-      if (reason) this.count('skipped', s.rule, reason);
-    }
+    // Not the rules off by configuration (--no-cluster): said once at start-up, not per review.
+    for (const s of review.notRun) this.count('skipped', s.rule, skipReasonLabel(s.reason));
   }
 }
