@@ -10,15 +10,13 @@
  *
  *   npm run build && npx tsx bench/overhead.ts
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { reviewBody, seedPolicy } from './lib/fixtures.js';
 import { JSON_HEADERS, cannon, verifyTlsWith } from './lib/load.js';
 import { ROOT } from './lib/paths.js';
 import { machine, machineLine, median, num, table } from './lib/report.js';
-import { CERT_DIR, cpuSeconds, ensureCertificates, startBare, startGuard } from './lib/servers.js';
+import { CERT_DIR, cpuSeconds, ensureCertificates, startBare, startGuard, startScriptServer } from './lib/servers.js';
 
 const RUNS = 3;
 const WARMUP_S = 2;
@@ -31,29 +29,20 @@ interface Started {
   stop(): Promise<void>;
 }
 
-async function startFastify(variant: 'canned' | 'review'): Promise<Started> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'fastify-server.ts'), variant, join(CERT_DIR, 'tls.crt'), join(CERT_DIR, 'tls.key')], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-  const port = (JSON.parse(line.toString().split('\n')[0]!) as { port: number }).port;
-  return {
-    pid: child.pid!,
-    url: `https://127.0.0.1:${port}`,
-    async stop() {
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await once(child, 'exit');
-    },
-  };
+const CERT = join(CERT_DIR, 'tls.crt');
+const KEY = join(CERT_DIR, 'tls.key');
+
+async function startGuardAt(logLevel: string): Promise<Started> {
+  const g = await startGuard({ logLevel });
+  return { pid: g.pid, url: g.webhookUrl, stop: () => g.stop() };
 }
 
 const SERVERS: readonly { name: string; start: () => Promise<Started> }[] = [
-  { name: 'bare node:https, canned answer', start: async () => startBare(join(CERT_DIR, 'tls.crt'), join(CERT_DIR, 'tls.key')) },
-  { name: 'fastify + pino + hooks, canned answer', start: () => startFastify('canned') },
-  { name: 'fastify + pino + hooks + the review', start: () => startFastify('review') },
-  { name: 'netpol-guard, --log-level warn', start: async () => { const g = await startGuard({ logLevel: 'warn' }); return { pid: g.pid, url: g.webhookUrl, stop: () => g.stop() }; } },
-  { name: 'netpol-guard, --log-level info (default)', start: async () => { const g = await startGuard({ logLevel: 'info' }); return { pid: g.pid, url: g.webhookUrl, stop: () => g.stop() }; } },
+  { name: 'bare node:https, canned answer', start: () => startBare(CERT, KEY) },
+  { name: 'fastify + pino + hooks, canned answer', start: () => startScriptServer('fastify-server.ts', ['canned', CERT, KEY]) },
+  { name: 'fastify + pino + hooks + the review', start: () => startScriptServer('fastify-server.ts', ['review', CERT, KEY]) },
+  { name: 'netpol-guard, --log-level warn', start: () => startGuardAt('warn') },
+  { name: 'netpol-guard, --log-level info (default)', start: () => startGuardAt('info') },
 ];
 
 async function cpuPerRequest(server: Started, body: string): Promise<{ micros: number; rate: number }> {

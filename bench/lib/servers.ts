@@ -149,9 +149,12 @@ export async function waitReady(child: ChildProcess, healthUrl: string, timeoutM
   return false;
 }
 
-/** Starts bench/bare-server.ts with the webhook's certificate. */
-export async function startBare(certFile: string, keyFile: string): Promise<BareServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'bare-server.ts'), certFile, keyFile], {
+/**
+ * Starts a reference server script of bench/ under tsx (bare-server.ts, fastify-server.ts) and
+ * waits for the `{"port": N}` line it prints once it listens on 127.0.0.1.
+ */
+export async function startScriptServer(script: string, args: readonly string[]): Promise<BareServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', script), ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'ignore'],
   });
@@ -162,9 +165,14 @@ export async function startBare(certFile: string, keyFile: string): Promise<Bare
       const nl = buffered.indexOf('\n');
       if (nl >= 0) resolve((JSON.parse(buffered.slice(0, nl)) as { port: number }).port);
     });
-    child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
   return { pid: child.pid!, child, url: `https://127.0.0.1:${port}`, stop: stopper(child) };
+}
+
+/** Starts bench/bare-server.ts with the webhook's certificate. */
+export function startBare(certFile: string, keyFile: string): Promise<BareServer> {
+  return startScriptServer('bare-server.ts', [certFile, keyFile]);
 }
 
 let clockTicks: number | undefined;
