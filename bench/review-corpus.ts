@@ -30,7 +30,7 @@ const { values: args } = parseArgs({
   options: {
     dist: { type: 'string', default: 'dist' },
     out: { type: 'string' },
-    count: { type: 'string', default: '6000' },
+    count: { type: 'string', default: '7000' },
     full: { type: 'boolean', default: false },
   },
 });

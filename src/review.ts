@@ -22,9 +22,11 @@ import { type ApiVerdict, admitNetworkPolicy } from './netpol/admit.js';
 import type { DecodeIssue } from './netpol/decode.js';
 import { decodeNetworkPolicy } from './netpol/decode.js';
 import type { PatchOperation } from './netpol/defaults.js';
-import { type Deadline, type Evaluation, type Finding, type SkippedRule, CLUSTER_NOT_SYNCED, NO_CLUSTER, evaluateOrgPolicy } from './policy/evaluate.js';
-import type { OrgPolicy } from './policy/types.js';
-import type { AnyRule, Operation, UserInfo } from './rules/types.js';
+import { CLUSTER_NOT_SYNCED, NO_CLUSTER, evaluateOrgPolicy } from './policy/evaluate.js';
+import type { Deadline, Evaluation, Finding, OrgPolicy, SkippedRule } from './policy/types.js';
+
+import type { Operation, UserInfo } from './admission/types.js';
+import type { AnyRule } from './rules/types.js';
 import { formatWarnings } from './warnings.js';
 
 export interface ReviewRequest {

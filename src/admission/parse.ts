@@ -3,6 +3,7 @@
  * but which is otherwise unusable (answered inside an AdmissionReview, denied with the reason);
  * or a body without a readable uid (answered with HTTP 400 and a JSON error).
  */
+import { isObject } from '../util/json.js';
 import { ADMISSION_V1, ADMISSION_V1BETA1, type AdmissionRequest, type AdmissionVersion } from './types.js';
 
 const OPERATIONS = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'] as const;
@@ -12,7 +13,6 @@ export type ParsedReview =
   | { readonly ok: false; readonly uid: string; readonly version: AdmissionVersion; readonly problem: string }
   | { readonly ok: false; readonly uid?: undefined; readonly problem: string };
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function optionalString(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;

@@ -3,11 +3,19 @@
  * asked). Only the fields we read or write are typed.
  */
 import type { Status } from '../k8s/status.js';
-import type { Operation, UserInfo } from '../rules/types.js';
 
 export const ADMISSION_V1 = 'admission.k8s.io/v1';
 export const ADMISSION_V1BETA1 = 'admission.k8s.io/v1beta1';
 export type AdmissionVersion = typeof ADMISSION_V1 | typeof ADMISSION_V1BETA1;
+
+export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+
+/** Who makes the request, as the API server authenticated them. */
+export interface UserInfo {
+  readonly username?: string;
+  readonly uid?: string;
+  readonly groups?: readonly string[];
+}
 
 export interface GroupVersionKind {
   group: string;

@@ -182,3 +182,16 @@ export const typeInvalid = (path: FieldPath, value: unknown, detail: string): Fi
 
 export const internalError = (path: FieldPath, detail: string): FieldError =>
   new FieldError('InternalError', path.toString(), null, detail);
+
+/**
+ * API-server notation for a path given as a list of parts (a zod issue's path): keys joined by
+ * dots, list indexes in brackets — what FieldPath.toString prints for the same path.
+ */
+export function formatFieldPath(parts: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of parts) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out === '' ? String(p) : `.${String(p)}`;
+  }
+  return out;
+}

@@ -5,19 +5,9 @@
  * k8s.io/apimachinery/pkg/labels evaluate it.
  */
 import { forbidden, invalid, required, type FieldError, type FieldPath } from './field.js';
-import { invalidNamedString } from './meta-types.js';
+import { invalidNamedString } from './metav1.js';
 import { isQualifiedName, isValidLabelValue } from './names.js';
-
-export interface LabelSelectorRequirement {
-  key: string;
-  operator: string;
-  values?: string[] | null;
-}
-
-export interface LabelSelector {
-  matchLabels?: Record<string, string> | null;
-  matchExpressions?: LabelSelectorRequirement[] | null;
-}
+import type { LabelSelector, LabelSelectorRequirement } from './types.js';
 
 export interface LabelSelectorValidationOptions {
   /** Skip label-value checks of matchExpressions values (only for pre-existing invalid data). */

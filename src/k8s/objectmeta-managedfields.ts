@@ -3,7 +3,8 @@
  * k8s.io/apimachinery/pkg/apis/meta/v1/validation.
  */
 import { invalid, required, tooLong, type FieldError, type FieldPath } from './field.js';
-import { notSupportedNamedString, type ManagedFieldsEntry } from './meta-types.js';
+import { notSupportedNamedString } from './metav1.js';
+import type { ManagedFieldsEntry } from './types.js';
 import { goLen } from './names.js';
 
 /** metav1validation.FieldManagerMaxLength. */

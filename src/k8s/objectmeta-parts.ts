@@ -3,7 +3,8 @@
  * ValidateNonnegativeField, ValidateAnnotations and ValidateOwnerReferences.
  */
 import { invalid, required, tooLong, type FieldError, type FieldPath } from './field.js';
-import { RenderedValueError, ownerReferenceJSON, type OwnerReference } from './meta-types.js';
+import { RenderedValueError, ownerReferenceJSON } from './metav1.js';
+import type { OwnerReference } from './types.js';
 import { goLen, isQualifiedName } from './names.js';
 
 /** IsNegativeErrorMsg. */

@@ -9,13 +9,14 @@
  */
 import { forbidden, invalid, required, type FieldError, type FieldPath } from './field.js';
 import { validateLabels } from './labels.js';
-import { invalidNamedString, metaTimeEqual, metaTimeValue, parseMetaTime, type ObjectMeta } from './meta-types.js';
+import { invalidNamedString, metaTimeEqual, metaTimeValue, parseMetaTime } from './metav1.js';
+import type { ObjectMeta } from './types.js';
 import { validateNamespaceName, type ValidateNameFunc } from './names.js';
 import { validateFinalizers, validateKubeFinalizerName, validateNoNewFinalizers } from './objectmeta-finalizers.js';
 import { validateManagedFields } from './objectmeta-managedfields.js';
 import { validateAnnotations, validateNonnegativeField, validateOwnerReferences } from './objectmeta-parts.js';
 
-export type { ManagedFieldsEntry, ObjectMeta, OwnerReference } from './meta-types.js';
+
 export { validateFinalizerName, validateFinalizers, validateNoNewFinalizers } from './objectmeta-finalizers.js';
 export {
   FIELD_MANAGER_MAX_LENGTH,

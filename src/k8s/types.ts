@@ -16,34 +16,39 @@ export interface LabelSelectorRequirement {
   values?: string[];
 }
 
-/** Metadata as the API server sends it; every field optional on the wire. */
+/**
+ * metav1.ObjectMeta as decoded (src/netpol/decode.ts): every field optional, JSON null already
+ * turned into absent. Timestamps are RFC 3339 strings.
+ */
 export interface ObjectMeta {
   name?: string;
   generateName?: string;
   namespace?: string;
+  selfLink?: string;
   uid?: string;
   resourceVersion?: string;
   generation?: number;
-  creationTimestamp?: string | null;
-  deletionTimestamp?: string | null;
-  deletionGracePeriodSeconds?: number | null;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   ownerReferences?: OwnerReference[];
   finalizers?: string[];
   managedFields?: ManagedFieldsEntry[];
-  selfLink?: string;
 }
 
+/** metav1.OwnerReference. */
 export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
+  apiVersion?: string;
+  kind?: string;
+  name?: string;
+  uid?: string;
   controller?: boolean;
   blockOwnerDeletion?: boolean;
 }
 
+/** metav1.ManagedFieldsEntry. `time` is RFC 3339; `fieldsV1` is opaque here. */
 export interface ManagedFieldsEntry {
   manager?: string;
   operation?: string;

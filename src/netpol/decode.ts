@@ -6,7 +6,9 @@
  * field validation is Strict), and JSON null means "absent", as in Go.
  */
 import { z } from 'zod';
+import { formatFieldPath } from '../k8s/field.js';
 import { previewJSON } from '../k8s/goformat.js';
+import { valueAt } from '../util/json.js';
 import { decodeWellFormed } from './decode-fast.js';
 import type { NetworkPolicy } from '../k8s/types.js';
 
@@ -166,25 +168,6 @@ function buildSchema(strict: boolean) {
 const STRICT_SCHEMA = buildSchema(true);
 const LENIENT_SCHEMA = buildSchema(false);
 
-/** API-server notation for a path: keys joined by dots, list indexes in brackets. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) {
-    if (typeof p === 'number') out += `[${p}]`;
-    else out += out === '' ? String(p) : `.${String(p)}`;
-  }
-  return out;
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let v: unknown = root;
-  for (const p of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[p as string];
-  }
-  return v;
-}
-
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return `a list ${previewJSON(value)}`;
@@ -198,12 +181,12 @@ function toIssues(input: unknown, issues: readonly z.core.$ZodIssue[]): DecodeIs
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        const field = formatPath([...issue.path, key]);
+        const field = formatFieldPath([...issue.path, key]);
         out.push({ kind: 'unknown-field', field, message: `unknown field "${field}"` });
       }
       continue;
     }
-    const field = formatPath(issue.path);
+    const field = formatFieldPath(issue.path);
     const got = describe(valueAt(input, issue.path));
     out.push({ kind: 'invalid-type', field, message: `${field || '(root)'}: ${issue.message}, got ${got}` });
   }

@@ -12,12 +12,9 @@
 import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import type { NetworkPolicy, NetworkPolicyPort, NetworkPolicySpec } from '../k8s/types.js';
+import { isObject } from '../util/json.js';
 
 export type PatchOperation = Operation;
-
-type JsonObject = Record<string, unknown>;
-
-const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function inferredPolicyTypes(hasEgress: boolean): string[] {
   return hasEgress ? ['Ingress', 'Egress'] : ['Ingress'];

@@ -34,7 +34,8 @@ export function prepareForCreate(np: NetworkPolicy, requestNamespace: string | u
   return out;
 }
 
-function sameSpec(a: NetworkPolicy, b: NetworkPolicy): boolean {
+/** Whether two policies have the same spec (as written: key order counts, as in the stored JSON). */
+export function sameSpec(a: NetworkPolicy, b: NetworkPolicy): boolean {
   return JSON.stringify(a.spec ?? {}) === JSON.stringify(b.spec ?? {});
 }
 

@@ -3,7 +3,7 @@
  * the rules and the explanation share (isolation, port coverage).
  */
 import { FieldPath } from '../k8s/field.js';
-import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from '../k8s/types.js';
+import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from '../k8s/types.js';
 
 export type Direction = 'ingress' | 'egress';
 
@@ -119,7 +119,7 @@ export function rulePortsAllow(ports: readonly NetworkPolicyPort[] | undefined, 
 }
 
 /** A compact YAML-ish rendering of a selector for messages: `{app: web}`. */
-export function showSelector(selector: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined): string {
+export function showSelector(selector: LabelSelector | undefined): string {
   if (!selector) return '(none)';
   let shown = '';
   const labels = selector.matchLabels ?? {};

@@ -5,47 +5,27 @@
 import { labelSelectorMatches } from '../k8s/labels.js';
 import type { NetworkPolicy } from '../k8s/types.js';
 import type { ClusterView } from '../cluster/view.js';
+import { sameSpec } from '../netpol/prepare.js';
 import { withWalksShared } from '../netpol/walk.js';
-import type { Action, AnyRule, Operation, RuleFinding, UserInfo } from '../rules/types.js';
-import { EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION, type NamespaceExemption, type OrgPolicy } from './types.js';
+import type { Operation, UserInfo } from '../admission/types.js';
+import type { Action, AnyRule, RuleFinding } from '../rules/types.js';
+import {
+  EXEMPT_ANNOTATION,
+  EXEMPT_REASON_ANNOTATION,
+  type Deadline,
+  type Effect,
+  type Evaluation,
+  type Finding,
+  type NamespaceExemption,
+  type OrgPolicy,
+  type SkippedRule,
+} from './types.js';
 
 /** The skip reason when cluster-aware rules are off by configuration (no view at all). */
 export const NO_CLUSTER = 'no cluster state';
 
 /** The skip reason when the cluster view exists but is not synced (API server down or slow). */
 export const CLUSTER_NOT_SYNCED = 'cluster state not synced';
-
-/** What a finding does to the request. */
-export type Effect = 'deny' | 'warn' | 'audit' | 'exempt';
-
-export interface Finding {
-  readonly rule: string;
-  readonly title: string;
-  readonly field: string;
-  readonly message: string;
-  /** How to fix this occurrence. */
-  readonly fix: string;
-  /** The action the policy file gives the rule. */
-  readonly action: Exclude<Action, 'off'>;
-  readonly effect: Effect;
-  /** Why it is exempt, when effect is `exempt`. */
-  readonly exemption?: string;
-}
-
-export interface SkippedRule {
-  readonly rule: string;
-  readonly reason: string;
-}
-
-export interface Evaluation {
-  readonly findings: readonly Finding[];
-  /** The review deadline passed before every rule had run (the rest are in `skipped`). */
-  readonly timedOut?: boolean;
-  /** Rules that could not run (no cluster view, no submitted object...), said out loud. */
-  readonly skipped: readonly SkippedRule[];
-  /** An object exemption the policy honoured: the rules and the reason. */
-  readonly objectExemption?: { readonly rules: readonly string[]; readonly reason: string };
-}
 
 export interface EvaluationInput {
   readonly operation: Operation;
@@ -84,20 +64,10 @@ function objectExemption(policy: OrgPolicy, np: NetworkPolicy): Evaluation['obje
   return rules.length > 0 ? { rules, reason } : undefined;
 }
 
-function sameSpec(a: NetworkPolicy, b: NetworkPolicy): boolean {
-  return JSON.stringify(a.spec ?? {}) === JSON.stringify(b.spec ?? {});
-}
-
 function effectOf(policy: OrgPolicy, action: Exclude<Action, 'off'>): Effect {
   if (policy.mode === 'audit') return 'audit';
   if (policy.mode === 'warn') return 'warn';
   return action;
-}
-
-/** A point in time the review must finish by; checked between rules, since rules are synchronous. */
-export interface Deadline {
-  readonly ms: number;
-  expired(): boolean;
 }
 
 /** Runs every enabled rule that applies to the operation; never throws. */

@@ -3,7 +3,9 @@
  * parameters. Pure: text in, a frozen OrgPolicy or a list of problems (path, line, message) out.
  */
 import { z } from 'zod';
+import { formatFieldPath } from '../k8s/field.js';
 import type { AnyRule } from '../rules/types.js';
+import { valueAt } from '../util/json.js';
 import { type LocatedDocument, lineOf } from '../yaml/locate.js';
 import type { NamespaceExemption, OrgPolicy, RuleSetting } from './types.js';
 
@@ -94,18 +96,6 @@ export function nearest(word: string, candidates: readonly string[]): string | u
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
-function pathOf(parts: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of parts) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
-  return out;
-}
-
-function valueAt(root: unknown, parts: readonly PropertyKey[]): unknown {
-  let v = root;
-  for (const p of parts) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[p as string] : undefined;
-  return v;
-}
-
 function show(v: unknown): string {
   return v === undefined ? 'nothing' : JSON.stringify(v);
 }
@@ -128,17 +118,17 @@ function describeIssue(
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => {
       const hint = nearest(key, issue.path.length === 0 && knownHere.length ? knownHere : knownFieldsAt(parts));
-      return { path: pathOf([...parts, key]), message: `unknown field${hint ? `; did you mean "${hint}"?` : ''}` };
+      return { path: formatFieldPath([...parts, key]), message: `unknown field${hint ? `; did you mean "${hint}"?` : ''}` };
     });
   }
   const got = show(valueAt(raw, issue.path));
   if (issue.code === 'invalid_value') {
-    return [{ path: pathOf(parts), message: `expected ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}, got ${got}` }];
+    return [{ path: formatFieldPath(parts), message: `expected ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}, got ${got}` }];
   }
   if (issue.code === 'invalid_type') {
-    return [{ path: pathOf(parts), message: got === 'nothing' ? `required (${issue.expected})` : `expected ${issue.expected}, got ${got}` }];
+    return [{ path: formatFieldPath(parts), message: got === 'nothing' ? `required (${issue.expected})` : `expected ${issue.expected}, got ${got}` }];
   }
-  return [{ path: pathOf(parts), message: `${issue.message}${got !== 'nothing' ? ` (got ${got})` : ''}` }];
+  return [{ path: formatFieldPath(parts), message: `${issue.message}${got !== 'nothing' ? ` (got ${got})` : ''}` }];
 }
 
 function checkRuleIds(ids: readonly string[], path: string, known: readonly string[], problems: PolicyProblem[]): void {

@@ -1,6 +1,6 @@
 /**
- * The org policy after loading: every rule resolved to an action and parameters, frozen.
- * The file format and its validation live in schema.ts; this is what the engine reads.
+ * The org policy after loading, and what running it on one object gives: findings, skipped
+ * rules, the deadline they run against. The file format and its validation live in schema.ts.
  */
 import type { LabelSelector } from '../k8s/types.js';
 import type { Action } from '../rules/types.js';
@@ -45,3 +45,41 @@ export interface OrgPolicy {
 export const EXEMPT_ANNOTATION = 'netpol-guard.io/exempt';
 /** Annotation giving the reason; required for the exemption to count. */
 export const EXEMPT_REASON_ANNOTATION = 'netpol-guard.io/exempt-reason';
+
+/** What a finding does to the request. */
+export type Effect = 'deny' | 'warn' | 'audit' | 'exempt';
+
+export interface Finding {
+  readonly rule: string;
+  readonly title: string;
+  readonly field: string;
+  readonly message: string;
+  /** How to fix this occurrence. */
+  readonly fix: string;
+  /** The action the policy file gives the rule. */
+  readonly action: Exclude<Action, 'off'>;
+  readonly effect: Effect;
+  /** Why it is exempt, when effect is `exempt`. */
+  readonly exemption?: string;
+}
+
+export interface SkippedRule {
+  readonly rule: string;
+  readonly reason: string;
+}
+
+export interface Evaluation {
+  readonly findings: readonly Finding[];
+  /** The review deadline passed before every rule had run (the rest are in `skipped`). */
+  readonly timedOut?: boolean;
+  /** Rules that could not run (no cluster view, no submitted object...), said out loud. */
+  readonly skipped: readonly SkippedRule[];
+  /** An object exemption the policy honoured: the rules and the reason. */
+  readonly objectExemption?: { readonly rules: readonly string[]; readonly reason: string };
+}
+
+/** A point in time the review must finish by; checked between rules, since rules are synchronous. */
+export interface Deadline {
+  readonly ms: number;
+  expired(): boolean;
+}

@@ -3,18 +3,11 @@
  * NetworkPolicy; the engine attaches the action (deny / warn / off), exemptions and remediation.
  */
 import type { z } from 'zod';
+import type { Operation, UserInfo } from '../admission/types.js';
 import type { ClusterView } from '../cluster/view.js';
 import type { NetworkPolicy } from '../k8s/types.js';
 
 export type Action = 'deny' | 'warn' | 'off';
-
-export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
-
-export interface UserInfo {
-  readonly username?: string;
-  readonly uid?: string;
-  readonly groups?: readonly string[];
-}
 
 /** What a rule found: where, what, and optionally a fix specific to this occurrence. */
 export interface RuleFinding {

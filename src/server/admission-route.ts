@@ -10,7 +10,7 @@ import type { AdmissionRequest, AdmissionReviewResponse, AdmissionVersion } from
 import { describeError } from '../errors.js';
 import { badRequestStatus, internalErrorStatus } from '../k8s/status.js';
 import { defaultingPatch } from '../netpol/defaults.js';
-import type { Deadline } from '../policy/evaluate.js';
+import type { Deadline } from '../policy/types.js';
 import { type ReviewContext, reviewNetworkPolicy } from '../review.js';
 import type { Endpoint, Metrics } from './metrics.js';
 

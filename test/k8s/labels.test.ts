@@ -10,8 +10,8 @@ import {
   validateLabelSelector,
   validateLabelSelectorRequirement,
   validateLabels,
-  type LabelSelector,
 } from '../../src/k8s/labels.js';
+import type { LabelSelector } from '../../src/k8s/types.js';
 
 const render = (errs: FieldError[]): string[] => errs.map((e) => e.toString());
 
@@ -176,7 +176,7 @@ t.test('allowInvalidLabelValueInSelector skips only matchExpressions values', as
 t.test('isEmptySelector', async (t) => {
   t.equal(isEmptySelector({}), true);
   t.equal(isEmptySelector({ matchLabels: {}, matchExpressions: [] }), true);
-  t.equal(isEmptySelector({ matchLabels: null, matchExpressions: null }), true);
+  t.equal(isEmptySelector({ matchLabels: undefined, matchExpressions: undefined }), true);
   t.equal(isEmptySelector({ matchLabels: { a: 'b' } }), false);
   t.equal(isEmptySelector({ matchExpressions: [{ key: 'a', operator: 'Exists' }] }), false);
   t.equal(isEmptySelector(null), false);

@@ -16,10 +16,8 @@ import {
   validateManagedFields,
   validateObjectMeta,
   validateObjectMetaUpdate,
-  type ManagedFieldsEntry,
-  type ObjectMeta,
-  type OwnerReference,
 } from '../../src/k8s/objectmeta.js';
+import type { ManagedFieldsEntry, ObjectMeta, OwnerReference } from '../../src/k8s/types.js';
 
 const render = (errs: FieldError[]): string[] => errs.map((e) => e.toString());
 const md = FieldPath.root('metadata');
@@ -67,7 +65,7 @@ t.test('name and generateName', async (t) => {
   let errs = create(mkMeta({ name: '' }));
   t.same(render(errs), ['metadata.name: Required value: name or generateName is required']);
   t.equal(errs[0]?.type, 'FieldValueRequired');
-  t.same(render(create(mkMeta({ name: null, generateName: 'web-' }))), [
+  t.same(render(create(mkMeta({ name: undefined, generateName: 'web-' }))), [
     'metadata.name: Required value: name or generateName is required',
   ]);
   errs = create(mkMeta({ name: 'invalid_name' }));
@@ -140,7 +138,7 @@ t.test('owner reference messages', async (t) => {
   t.equal(errs[0]?.type, 'FieldValueRequired');
   t.same(render(create(meta([mkOwnerRef({ kind: '' })]))), ['metadata.ownerReferences[0].kind: Required value: must not be empty']);
   t.same(render(create(meta([mkOwnerRef({ name: '' })]))), ['metadata.ownerReferences[0].name: Required value: must not be empty']);
-  t.same(render(create(meta([mkOwnerRef(), mkOwnerRef({ uid: null })]))), [
+  t.same(render(create(meta([mkOwnerRef(), mkOwnerRef({ uid: undefined })]))), [
     'metadata.ownerReferences[1].uid: Required value: must not be empty',
   ]);
   t.same(render(create(meta([mkOwnerRef({ apiVersion: '/' })]))), [

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import type { NetworkPolicy } from '../../src/k8s/types.js';
-import type { Operation, UserInfo } from '../../src/rules/types.js';
+import type { Operation, UserInfo } from '../../src/admission/types.js';
 import { CANAL, FLANNEL_ONLY, SHOP, namespace, pod, service, validatingWebhook } from '../cluster/manifests.js';
 import {
   CD,

@@ -1,49 +1,10 @@
 /**
- * ObjectMeta as the API server sends it in an AdmissionReview (plain JSON), and the few
- * renderings of metav1 Go types that field errors need to print byte for byte.
+ * The few renderings of metav1 Go types that field errors need to print byte for byte, and
+ * metav1.Time parsing and comparison. The types themselves are in types.ts.
  */
+import type { OwnerReference } from './types.js';
 import { FieldError, OMIT_VALUE, type ErrorType, type FieldPath } from './field.js';
 import { goJSON, goQuote } from './goformat.js';
-
-/** metav1.OwnerReference. */
-export interface OwnerReference {
-  apiVersion?: string | null;
-  kind?: string | null;
-  name?: string | null;
-  uid?: string | null;
-  controller?: boolean | null;
-  blockOwnerDeletion?: boolean | null;
-}
-
-/** metav1.ManagedFieldsEntry. `time` is RFC 3339; `fieldsV1` is opaque here. */
-export interface ManagedFieldsEntry {
-  manager?: string | null;
-  operation?: string | null;
-  apiVersion?: string | null;
-  time?: string | null;
-  fieldsType?: string | null;
-  fieldsV1?: unknown;
-  subresource?: string | null;
-}
-
-/** metav1.ObjectMeta. Timestamps are RFC 3339 strings; `null` and absent mean unset. */
-export interface ObjectMeta {
-  name?: string | null;
-  generateName?: string | null;
-  namespace?: string | null;
-  selfLink?: string | null;
-  uid?: string | null;
-  resourceVersion?: string | null;
-  generation?: number | null;
-  creationTimestamp?: string | null;
-  deletionTimestamp?: string | null;
-  deletionGracePeriodSeconds?: number | null;
-  labels?: Record<string, string> | null;
-  annotations?: Record<string, string> | null;
-  ownerReferences?: OwnerReference[] | null;
-  finalizers?: string[] | null;
-  managedFields?: ManagedFieldsEntry[] | null;
-}
 
 /**
  * A field error whose bad value is printed from a pre-rendered text. field.Error prints a Go
