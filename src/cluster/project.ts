@@ -188,18 +188,30 @@ function containerPorts(spec: Obj | undefined, intern: Interner): readonly Conta
   return intern.ports(out);
 }
 
+/** status.podIPs, else status.podIP: the addresses policies' ipBlocks are matched against. */
+function podIPs(status: Obj | undefined): readonly string[] {
+  const listed = listAt(status?.podIPs, 'status.podIPs').map((entry, i) => stringAt(objectAt(entry, `status.podIPs[${i}]`)?.ip, `status.podIPs[${i}].ip`) ?? '');
+  const single = stringAt(status?.podIP, 'status.podIP');
+  const all = [...new Set([...(single ? [single] : []), ...listed].filter(Boolean))];
+  return Object.freeze(all);
+}
+
 export function projectPod(input: unknown, intern: Interner): Projected<PodInfo> {
   return project(input, true, (o, m) => {
     const spec = objectAt(o.spec, 'spec');
     const phase = stringAt(objectAt(o.status, 'status')?.phase, 'status.phase');
     const ports = containerPorts(spec, intern);
     if (phase === 'Succeeded' || phase === 'Failed') return undefined;
+    const ips = podIPs(objectAt(o.status, 'status'));
+    const node = stringAt(spec?.nodeName, 'spec.nodeName');
     return Object.freeze({
       namespace: intern.string(m.namespace),
       name: m.name,
       labels: intern.labels(m.labels),
       hostNetwork: spec?.hostNetwork === true,
       ports,
+      ...(ips.length > 0 ? { ips } : {}),
+      ...(node ? { node: intern.string(node) } : {}),
     });
   });
 }

@@ -11,6 +11,8 @@
  * - a namespace that objects live in but that has no Namespace manifest exists all the same,
  *   with only that label.
  */
+import type { ClusterNetworkPolicy } from '../connectivity/cnp-types.js';
+import { decodeClusterNetworkPolicy, isClusterNetworkPolicyKind } from '../connectivity/cnp-decode.js';
 import { NpgError } from '../errors.js';
 import { type ResourceName, projectorFor, resourceOfKind } from './project.js';
 import { ClusterStore, clusterViewOf } from './store.js';
@@ -61,9 +63,16 @@ function* expand(entry: SourcedObject): Generator<SourcedObject> {
 export function staticClusterViewFrom(objects: readonly SourcedObject[], source: string): ClusterView {
   const store = new ClusterStore();
   const referenced = new Set<string>();
+  const cnps = new Map<string, ClusterNetworkPolicy>();
   for (const entry of objects) {
     for (const { object, origin } of expand(entry)) {
       const rec = object as Record<string, unknown>;
+      if (isClusterNetworkPolicyKind(rec.apiVersion, rec.kind)) {
+        const decoded = decodeClusterNetworkPolicy(object);
+        if (!decoded.ok) throw invalid(origin, `${describeKind(rec)}: ${decoded.reason}`);
+        cnps.set(decoded.value.name, decoded.value);
+        continue;
+      }
       const resource: ResourceName | undefined = resourceOfKind(rec.apiVersion as string, rec.kind as string);
       if (!resource) continue; // other kinds are not part of the view
       const projected = projectorFor(resource, store.intern)(object);
@@ -82,12 +91,14 @@ export function staticClusterViewFrom(objects: readonly SourcedObject[], source:
   for (const name of referenced) {
     if (!namespaces.get('', name)) namespaces.set('', name, Object.freeze({ name, labels: store.intern.labels({ [METADATA_NAME]: name }) }));
   }
-  const counts = store.counts();
-  return clusterViewOf(store, {
+  const counts = { ...store.counts(), clusternetworkpolicies: cnps.size };
+  const clusterNetworkPolicies = Object.freeze([...cnps.values()]);
+  const view = clusterViewOf(store, {
     source,
     ready: () => true,
     status: () => ({ synced: true, ageSeconds: 0, counts }),
   });
+  return Object.assign(view, { clusterNetworkPolicies: () => clusterNetworkPolicies });
 }
 
 /** The view over plain objects (or Lists); errors name the object by its index (`object 0`). */

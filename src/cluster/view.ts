@@ -3,6 +3,7 @@
  * Implemented by informers (list + watch) in the webhook and by static manifests in the CLI and
  * tests; both keep only the fields the rules need.
  */
+import type { ClusterNetworkPolicy } from '../connectivity/cnp-types.js';
 import type { NetworkPolicy } from '../k8s/types.js';
 
 export interface NamespaceInfo {
@@ -25,6 +26,10 @@ export interface PodInfo {
   readonly hostNetwork: boolean;
   /** Every container's (and init container's) declared ports. */
   readonly ports: readonly ContainerPortInfo[];
+  /** status.podIPs (else status.podIP); absent or empty while the pod has none. */
+  readonly ips?: readonly string[];
+  /** spec.nodeName, once scheduled. */
+  readonly node?: string;
 }
 
 export interface ServicePortInfo {
@@ -93,5 +98,10 @@ export interface ClusterView {
    * (kube-flannel, calico-system), so every namespace is kept; they are few.
    */
   daemonSets(): readonly DaemonSetInfo[];
+  /**
+   * ClusterNetworkPolicies (policy.networking.k8s.io), where the view has them: absent when the
+   * view does not read them; an empty list when the cluster has none (the CRDs are optional).
+   */
+  clusterNetworkPolicies?(): readonly ClusterNetworkPolicy[];
   status(): ClusterStatus;
 }
