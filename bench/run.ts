@@ -11,10 +11,11 @@
  * BENCH_MEMORY_REVIEWS (see each part).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { distBuiltAt } from './lib/dist.js';
 import { ROOT, WORK } from './lib/paths.js';
+import { recordedPart } from './lib/recorded.js';
 import { type PartResult, codeIdentity, loadPart, machineLine, median, num, table } from './lib/report.js';
 
 const PARTS = ['engine', 'http', 'memory', 'profile'] as const;
@@ -132,7 +133,10 @@ function assemble(note?: string): string {
     '',
     ...PARTS.flatMap((p) => (parts[p] ? [parts[p].markdown, ''] : [`### ${p}: not run`, ''])),
   ].join('\n');
-  writeFileSync(join(ROOT, 'bench', 'results.md'), md);
+  // Sections written by standalone benchmarks (bench/lib/recorded.ts) stay.
+  const file = join(ROOT, 'bench', 'results.md');
+  const recorded = existsSync(file) ? recordedPart(readFileSync(file, 'utf8')) : '';
+  writeFileSync(file, recorded ? `${md.trimEnd()}\n\n${recorded}` : md);
   return summary;
 }
 

@@ -22,6 +22,8 @@ import { restrictedViolations } from './pod-security.js';
 import { CHART_DIR, FULLNAME, NAMESPACE, type K8sObject, type Rendered, notes, render, runHelm, template } from './render.js';
 
 const CERT_MANAGER = ['--api-versions', 'cert-manager.io/v1'];
+/** The optional mutating webhook, on. */
+const MUTATING = { webhook: { mutating: { enabled: true } } };
 const chartYaml = yaml.load(readFileSync(join(CHART_DIR, 'Chart.yaml'), 'utf8')) as { appVersion: string };
 
 /** A CA and a certificate it signed, for tls.mode=existingSecret. */
@@ -59,6 +61,39 @@ function reviewOwn(np: K8sObject, policy: OrgPolicy) {
   );
 }
 
+interface WebhookCase {
+  kind: string;
+  name: string;
+  path: string;
+  ops: string[];
+}
+
+const VALIDATING: WebhookCase = { kind: 'ValidatingWebhookConfiguration', name: 'validate.netpol-guard.io', path: '/validate', ops: ['CREATE', 'UPDATE', 'DELETE'] };
+const MUTATING_WEBHOOK: WebhookCase = { kind: 'MutatingWebhookConfiguration', name: 'mutate.netpol-guard.io', path: '/mutate', ops: ['CREATE', 'UPDATE'] };
+
+/** Every safety field of one webhook configuration, explicit and as documented in docs/chart.md. */
+function assertSafetyFields(t: Test, r: Rendered, c: WebhookCase, failurePolicy: 'Fail' | 'Ignore') {
+  const w = webhookOf(r.one(c.kind, FULLNAME));
+  t.equal(w.name, c.name);
+  t.same(w.admissionReviewVersions, ['v1'], `${c.kind}.admissionReviewVersions`);
+  t.equal(w.sideEffects, 'None', `${c.kind}.sideEffects`);
+  t.equal(w.timeoutSeconds, 3, `${c.kind}.timeoutSeconds`);
+  t.equal(w.failurePolicy, failurePolicy, `${c.kind}.failurePolicy`);
+  t.equal(w.matchPolicy, 'Equivalent', `${c.kind}.matchPolicy`);
+  t.same(w.rules, [{ apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], operations: c.ops, resources: ['networkpolicies'], scope: 'Namespaced' }]);
+  t.same(w.namespaceSelector, {
+    matchExpressions: [
+      { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', NAMESPACE] },
+      { key: 'netpol-guard.io/ignore', operator: 'DoesNotExist' },
+    ],
+  }, `${c.kind}.namespaceSelector excludes kube-system, the release namespace and opted-out namespaces`);
+  t.same(w.clientConfig.service, { name: FULLNAME, namespace: NAMESPACE, path: c.path, port: 443 });
+  t.match(Buffer.from(w.clientConfig.caBundle, 'base64').toString('utf8'), /^-----BEGIN CERTIFICATE-----/);
+  if (c.kind === 'MutatingWebhookConfiguration') t.equal(w.reinvocationPolicy, 'IfNeeded');
+  else t.notOk('reinvocationPolicy' in w, 'reinvocationPolicy only exists on mutating webhooks');
+  t.notOk(w.objectSelector, 'no objectSelector: every NetworkPolicy in a reviewed namespace is reviewed');
+}
+
 async function renderFails(t: Test, options: Parameters<typeof template>[0], message: string | RegExp) {
   const r = await template(options);
   t.not(r.code, 0, 'helm template exits non-zero');
@@ -78,7 +113,7 @@ t.test('defaults', async (t) => {
 
   t.test('renders exactly the expected objects', async (t) => {
     t.same(r.kinds(), [
-      'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'MutatingWebhookConfiguration', 'NetworkPolicy',
+      'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'NetworkPolicy',
       'PodDisruptionBudget', 'Secret', 'Service', 'ServiceAccount', 'ValidatingWebhookConfiguration',
     ]);
     for (const o of r.objects) {
@@ -87,32 +122,13 @@ t.test('defaults', async (t) => {
     }
   });
 
-  t.test('both webhook configurations have every safety field explicit', async (t) => {
-    const cases = [
-      { kind: 'ValidatingWebhookConfiguration', name: 'validate.netpol-guard.io', path: '/validate', ops: ['CREATE', 'UPDATE', 'DELETE'] },
-      { kind: 'MutatingWebhookConfiguration', name: 'mutate.netpol-guard.io', path: '/mutate', ops: ['CREATE', 'UPDATE'] },
-    ];
-    for (const c of cases) {
-      const w = webhookOf(r.one(c.kind, FULLNAME));
-      t.equal(w.name, c.name);
-      t.same(w.admissionReviewVersions, ['v1'], `${c.kind}.admissionReviewVersions`);
-      t.equal(w.sideEffects, 'None', `${c.kind}.sideEffects`);
-      t.equal(w.timeoutSeconds, 3, `${c.kind}.timeoutSeconds`);
-      t.equal(w.failurePolicy, 'Fail', `${c.kind}.failurePolicy`);
-      t.equal(w.matchPolicy, 'Equivalent', `${c.kind}.matchPolicy`);
-      t.same(w.rules, [{ apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], operations: c.ops, resources: ['networkpolicies'], scope: 'Namespaced' }]);
-      t.same(w.namespaceSelector, {
-        matchExpressions: [
-          { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', NAMESPACE] },
-          { key: 'netpol-guard.io/ignore', operator: 'DoesNotExist' },
-        ],
-      }, `${c.kind}.namespaceSelector excludes kube-system, the release namespace and opted-out namespaces`);
-      t.same(w.clientConfig.service, { name: FULLNAME, namespace: NAMESPACE, path: c.path, port: 443 });
-      t.match(Buffer.from(w.clientConfig.caBundle, 'base64').toString('utf8'), /^-----BEGIN CERTIFICATE-----/);
-      if (c.kind === 'MutatingWebhookConfiguration') t.equal(w.reinvocationPolicy, 'IfNeeded');
-      else t.notOk('reinvocationPolicy' in w, 'reinvocationPolicy only exists on mutating webhooks');
-      t.notOk(w.objectSelector, 'no objectSelector: every NetworkPolicy in a reviewed namespace is reviewed');
-    }
+  t.test('the validating webhook has every safety field explicit', async (t) => {
+    assertSafetyFields(t, r, VALIDATING, 'Fail');
+  });
+
+  t.test('no mutating webhook: the API server defaults NetworkPolicies before mutating admission', async (t) => {
+    t.notOk(r.maybe('MutatingWebhookConfiguration'), 'no MutatingWebhookConfiguration by default');
+    t.same(r.all('ValidatingWebhookConfiguration').flatMap((c) => c.webhooks.map((w: K8sObject) => w.clientConfig.service.path)), ['/validate'], 'only /validate is registered');
   });
 
   t.test('generated TLS: one CA in the Secret and both caBundles, and a certificate for the Service', async (t) => {
@@ -127,9 +143,7 @@ t.test('defaults', async (t) => {
     for (const name of [FULLNAME, `${FULLNAME}.${NAMESPACE}`, `${FULLNAME}.${NAMESPACE}.svc`, `${FULLNAME}.${NAMESPACE}.svc.cluster.local`]) {
       t.ok(cert.checkHost(name), `the certificate covers ${name}`);
     }
-    for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
-      t.equal(webhookOf(r.one(kind)).clientConfig.caBundle, secret.data['ca.crt'], `${kind} trusts the Secret's CA`);
-    }
+    t.equal(webhookOf(r.one('ValidatingWebhookConfiguration')).clientConfig.caBundle, secret.data['ca.crt'], "the validating webhook trusts the Secret's CA");
     const volume = r.one('Deployment').spec.template.spec.volumes.find((v: K8sObject) => v.name === 'tls');
     t.same(volume.secret, { secretName: `${FULLNAME}-tls`, defaultMode: 0o440 });
   });
@@ -274,6 +288,7 @@ t.test('defaults', async (t) => {
     const text = await notes();
     t.match(text, `kubectl -n ${NAMESPACE} rollout status deployment/${FULLNAME}`);
     t.notMatch(text, 'WARNINGS');
+    t.notMatch(text, 'mutate.netpol-guard.io', 'the mutating webhook is not mentioned while it is off');
   });
 });
 
@@ -308,18 +323,41 @@ t.test('replicas 1: no PodDisruptionBudget, and NOTES warns', async (t) => {
   t.match(await notes({ values: { replicas: 1 } }), /WARNINGS\n\s+- replicas is 1: .*every NetworkPolicy write outside the excluded namespaces fails/);
 });
 
-t.test('failurePolicy Ignore reaches both webhooks, and NOTES warns', async (t) => {
+t.test('failurePolicy Ignore reaches the validating webhook, and NOTES warns', async (t) => {
   const values = { webhook: { failurePolicy: 'Ignore' } };
   const r = await render({ values });
   t.equal(webhookOf(r.one('ValidatingWebhookConfiguration')).failurePolicy, 'Ignore');
-  t.equal(webhookOf(r.one('MutatingWebhookConfiguration')).failurePolicy, 'Ignore');
   t.match(await notes({ values }), /- webhook\.failurePolicy is Ignore: .*accepted unreviewed/);
+  const both = await render({ values: { webhook: { failurePolicy: 'Ignore', mutating: { enabled: true, failurePolicy: 'Fail' } } } });
+  t.equal(webhookOf(both.one('ValidatingWebhookConfiguration')).failurePolicy, 'Ignore');
+  t.equal(webhookOf(both.one('MutatingWebhookConfiguration')).failurePolicy, 'Fail', 'the mutating webhook keeps its own failurePolicy');
+});
+
+t.test('webhook.mutating.enabled: the mutating webhook, every safety field explicit, failurePolicy Ignore of its own', async (t) => {
+  const r = await render({ values: MUTATING });
+  assertSafetyFields(t, r, MUTATING_WEBHOOK, 'Ignore');
+  assertSafetyFields(t, r, VALIDATING, 'Fail');
+  t.equal(webhookOf(r.one('MutatingWebhookConfiguration')).clientConfig.caBundle, r.one('Secret').data['ca.crt'], "the mutating webhook trusts the Secret's CA");
+  const text = await notes({ values: MUTATING });
+  t.match(text, /6\. The mutating webhook mutate\.netpol-guard\.io is registered too \(webhook\.mutating\.enabled,\s+failurePolicy Ignore\), so every NetworkPolicy create and update calls netpol-guard twice\./);
+  t.notMatch(text, 'WARNINGS', 'Ignore is the safe choice: no warning');
+});
+
+t.test('webhook.mutating.failurePolicy Fail: rendered, and NOTES warns', async (t) => {
+  const values = { webhook: { mutating: { enabled: true, failurePolicy: 'Fail' } } };
+  const r = await render({ values });
+  t.equal(webhookOf(r.one('MutatingWebhookConfiguration')).failurePolicy, 'Fail');
+  t.equal(webhookOf(r.one('ValidatingWebhookConfiguration')).failurePolicy, 'Fail');
+  t.match(await notes({ values }), /WARNINGS\n\s+- webhook\.mutating\.failurePolicy is Fail: .*NetworkPolicy creates and updates fail at the mutating webhook/);
+  const off = { webhook: { mutating: { enabled: false, failurePolicy: 'Fail' } } };
+  t.notOk((await render({ values: off })).maybe('MutatingWebhookConfiguration'), 'its failurePolicy alone registers nothing');
+  t.notMatch(await notes({ values: off }), 'mutating', 'nor does NOTES mention it');
 });
 
 t.test('TLS mode existingSecret: no Secret rendered, the given Secret mounted, the given CA trusted', async (t) => {
   const caPem = await existingCa();
   for (const caBundle of [caPem, Buffer.from(caPem).toString('base64')]) {
-    const r = await render({ values: { tls: { mode: 'existingSecret', existingSecret: { name: 'my-tls', caBundle } } } });
+    const r = await render({ values: { ...MUTATING, tls: { mode: 'existingSecret', existingSecret: { name: 'my-tls', caBundle } } } });
     t.notOk(r.maybe('Secret'));
     t.notOk(r.maybe('Certificate'));
     const volume = r.one('Deployment').spec.template.spec.volumes.find((v: K8sObject) => v.name === 'tls');
@@ -331,7 +369,7 @@ t.test('TLS mode existingSecret: no Secret rendered, the given Secret mounted, t
 });
 
 t.test('TLS mode certManager: a self-signed CA chain, and the CA injected into both configurations', async (t) => {
-  const r = await render({ values: { tls: { mode: 'certManager' } }, args: CERT_MANAGER });
+  const r = await render({ values: { ...MUTATING, tls: { mode: 'certManager' } }, args: CERT_MANAGER });
   t.notOk(r.maybe('Secret'), 'cert-manager writes the Secret');
   t.same(r.all('Issuer').map((i) => [i.metadata.name, Object.keys(i.spec)[0]]), [[`${FULLNAME}-selfsigned`, 'selfSigned'], [`${FULLNAME}-ca`, 'ca']]);
   const ca = r.one('Certificate', `${FULLNAME}-ca`);
@@ -452,6 +490,9 @@ t.test('the values schema rejects unknown keys and wrong types', async (t) => {
   await renderFails(t, { values: { replicas: 'two' } }, /at '\/replicas': got string, want integer/);
   await renderFails(t, { values: { webhook: { failurePolicy: 'Deny' } } }, /at '\/webhook\/failurePolicy': value must be one of 'Fail', 'Ignore'/);
   await renderFails(t, { values: { webhook: { timeoutSeconds: 31 } } }, /at '\/webhook\/timeoutSeconds': maximum: got 31, want 30/);
+  await renderFails(t, { values: { webhook: { mutating: { enable: true } } } }, /at '\/webhook\/mutating': additional properties 'enable' not allowed/);
+  await renderFails(t, { values: { webhook: { mutating: { enabled: 'yes' } } } }, /at '\/webhook\/mutating\/enabled': got string, want boolean/);
+  await renderFails(t, { values: { webhook: { mutating: { failurePolicy: 'Deny' } } } }, /at '\/webhook\/mutating\/failurePolicy': value must be one of 'Fail', 'Ignore'/);
   await renderFails(t, { values: { policy: { rules: { 'egress-without-dnz': { action: 'warn' } } } } }, /at '\/policy\/rules': additional properties 'egress-without-dnz' not allowed/);
   await renderFails(t, { values: { policy: { rules: { 'cidr-too-wide': { params: { ipv4MinPrefix: 40 } } } } } }, /at '\/policy\/rules\/cidr-too-wide\/params\/ipv4MinPrefix': maximum: got 40, want 32/);
   // Unquoted `off` is YAML 1.1's boolean false.

@@ -1,8 +1,10 @@
 /**
  * The Helm chart against a real API server (v1.20.2): every documented values combination is
  * accepted by a server-side dry run, a real `helm install` + `helm upgrade` keeps the generated
- * certificate and caBundle (the chart's `lookup` only works against a server), and the installed
- * webhook configurations select exactly the namespaces they should.
+ * certificate and caBundle (the chart's `lookup` only works against a server), the default
+ * registers the validating webhook alone, an upgrade from a release that had the mutating webhook
+ * removes its configuration, and the installed webhook configuration selects exactly the
+ * namespaces it should.
  *
  * Nothing runs the webhook pods here (no kubelet), so the Service has no endpoints: a NetworkPolicy
  * write in a reviewed namespace fails closed with "failed calling webhook", which is what shows
@@ -49,6 +51,8 @@ function combinations(caPem: string): { name: string; args: string[] }[] {
     { name: 'replicas 1', args: ['--set', 'replicas=1'] },
     { name: 'tls.mode=existingSecret', args: ['--set', 'tls.mode=existingSecret', '--set', 'tls.existingSecret.name=byo-tls', '--set-string', `tls.existingSecret.caBundle=${Buffer.from(caPem).toString('base64')}`] },
     { name: 'failurePolicy Ignore', args: ['--set', 'webhook.failurePolicy=Ignore'] },
+    { name: 'mutating webhook on', args: ['--set', 'webhook.mutating.enabled=true'] },
+    { name: 'mutating webhook on, failurePolicy Fail', args: ['--set', 'webhook.mutating.enabled=true', '--set', 'webhook.mutating.failurePolicy=Fail'] },
     { name: 'networkPolicy disabled', args: ['--set', 'networkPolicy.enabled=false'] },
     { name: 'cluster-aware rules disabled', args: ['--set', 'clusterAware.enabled=false'] },
     { name: 'custom org policy', args: ['--set', 'policy.mode=audit', '--set', 'policy.rules.ipblock-world.action=deny', '--set', 'networkPolicy.apiServer.cidrs={10.0.0.1/32}'] },
@@ -79,36 +83,50 @@ t.test('the chart on a real API server', async (t) => {
     }
   });
 
-  t.test('helm install, then helm upgrade, keeps the generated certificate and caBundle', async (t) => {
+  t.test('helm install (validating webhook only), upgrades to and from the mutating webhook, certificate kept', async (t) => {
+    const get = async (args: string[]) => (await cluster.kubectl(args, { check: true })).stdout;
+    const caBundle = (kind: string) => get(['get', kind, FULLNAME, '-o', 'jsonpath={.webhooks[0].clientConfig.caBundle}']);
+    const configurations = async () => (await get(['get', 'validatingwebhookconfigurations,mutatingwebhookconfigurations', '-o', 'name'])).trim().split('\n').filter(Boolean).sort();
+    const readTls = async () => ({
+      validating: await caBundle('validatingwebhookconfiguration'),
+      ca: await get(['get', 'secret', '-n', ns, `${FULLNAME}-tls`, '-o', 'jsonpath={.data.ca\\.crt}']),
+      cert: await get(['get', 'secret', '-n', ns, `${FULLNAME}-tls`, '-o', 'jsonpath={.data.tls\\.crt}']),
+      key: await get(['get', 'secret', '-n', ns, `${FULLNAME}-tls`, '-o', 'jsonpath={.data.tls\\.key}']),
+    });
+
     await cluster.helm(['install', RELEASE, CHART, '--namespace', ns], { check: true, timeoutMs: 120_000 });
-    const read = async () => {
-      const get = async (args: string[]) => (await cluster.kubectl(args, { check: true })).stdout;
-      return {
-        validating: await get(['get', 'validatingwebhookconfiguration', FULLNAME, '-o', 'jsonpath={.webhooks[0].clientConfig.caBundle}']),
-        mutating: await get(['get', 'mutatingwebhookconfiguration', FULLNAME, '-o', 'jsonpath={.webhooks[0].clientConfig.caBundle}']),
-        ca: await get(['get', 'secret', '-n', ns, `${FULLNAME}-tls`, '-o', 'jsonpath={.data.ca\\.crt}']),
-        cert: await get(['get', 'secret', '-n', ns, `${FULLNAME}-tls`, '-o', 'jsonpath={.data.tls\\.crt}']),
-        key: await get(['get', 'secret', '-n', ns, `${FULLNAME}-tls`, '-o', 'jsonpath={.data.tls\\.key}']),
-      };
-    };
-    const before = await read();
+    t.same(await configurations(), [`validatingwebhookconfiguration.admissionregistration.k8s.io/${FULLNAME}`], 'the default installs the validating webhook alone');
+    const before = await readTls();
     t.match(Buffer.from(before.ca, 'base64').toString('utf8'), /^-----BEGIN CERTIFICATE-----/);
     t.equal(before.validating, before.ca, 'the validating webhook trusts the Secret CA');
-    t.equal(before.mutating, before.ca, 'the mutating webhook trusts the Secret CA');
 
+    // A release that had the mutating webhook, configured as the chart used to register it by default.
+    await cluster.helm(['upgrade', RELEASE, CHART, '--namespace', ns, '--set', 'webhook.mutating.enabled=true', '--set', 'webhook.mutating.failurePolicy=Fail'], { check: true, timeoutMs: 120_000 });
+    t.same(await configurations(), [
+      `mutatingwebhookconfiguration.admissionregistration.k8s.io/${FULLNAME}`,
+      `validatingwebhookconfiguration.admissionregistration.k8s.io/${FULLNAME}`,
+    ], 'webhook.mutating.enabled adds the mutating webhook');
+    t.equal(await get(['get', 'mutatingwebhookconfiguration', FULLNAME, '-o', 'jsonpath={.webhooks[0].name} {.webhooks[0].failurePolicy} {.webhooks[0].clientConfig.service.path}']), 'mutate.netpol-guard.io Fail /mutate');
+    t.equal(await caBundle('mutatingwebhookconfiguration'), before.ca, 'the mutating webhook trusts the same CA');
+    t.same(await readTls(), before, 'certificate, key and caBundle are unchanged');
+
+    // Upgrading that release to the defaults.
     await cluster.helm(['upgrade', RELEASE, CHART, '--namespace', ns, '--set', 'replicas=3'], { check: true, timeoutMs: 120_000 });
     const replicas = await cluster.kubectl(['get', 'deployment', '-n', ns, FULLNAME, '-o', 'jsonpath={.spec.replicas}'], { check: true });
     t.equal(replicas.stdout, '3', 'the upgrade was applied');
+    t.same(await configurations(), [`validatingwebhookconfiguration.admissionregistration.k8s.io/${FULLNAME}`], 'the upgrade removed the MutatingWebhookConfiguration');
+    const gone = await cluster.kubectl(['get', 'mutatingwebhookconfiguration', FULLNAME]);
+    t.match(gone.stderr, /NotFound/, 'the mutating configuration is gone, not just renamed');
     const history = await cluster.helm(['history', RELEASE, '--namespace', ns, '-o', 'json'], { check: true });
-    t.equal((JSON.parse(history.stdout) as unknown[]).length, 2, 'two revisions');
-    t.same(await read(), before, 'certificate, key and both caBundles are unchanged across the upgrade');
+    t.equal((JSON.parse(history.stdout) as unknown[]).length, 3, 'three revisions');
+    t.same(await readTls(), before, 'certificate, key and caBundle are unchanged across both upgrades');
 
     // On 1.20, PodDisruptionBudget is only served as policy/v1beta1; the chart picks it.
     const pdb = await cluster.kubectl(['get', 'poddisruptionbudget', '-n', ns, FULLNAME, '-o', 'jsonpath={.spec.minAvailable}'], { check: true });
     t.equal(pdb.stdout, '1');
   });
 
-  t.test('the installed webhooks review exactly the namespaces they should', async (t) => {
+  t.test('the installed webhook reviews exactly the namespaces it should', async (t) => {
     await createNamespace(cluster, 'team-a');
     await createNamespace(cluster, 'legacy', { 'netpol-guard.io/ignore': 'true' });
     // The API server picks up webhook configurations through an informer; wait until it calls ours.
@@ -119,13 +137,13 @@ t.test('the chart on a real API server', async (t) => {
       },
       { description: 'the API server to call the netpol-guard webhooks for namespace team-a', timeoutMs: 30_000 },
     );
-    t.match(reviewed, /netpol-guard\.io/, 'a reviewed namespace is sent to netpol-guard (failing closed: no pod serves it here)');
+    t.match(reviewed, /failed calling webhook "validate\.netpol-guard\.io"/, 'a reviewed namespace is sent to netpol-guard (failing closed: no pod serves it here), to the validating webhook');
     for (const namespace of ['kube-system', ns, 'legacy']) {
       const r = await cluster.kubectl(['apply', '--dry-run=server', '-f', '-'], { input: probePolicy(namespace) });
       t.equal(r.code, 0, `${namespace} is not reviewed${r.stderr ? `: ${r.stderr}` : ''}`);
     }
     await cluster.helm(['uninstall', RELEASE, '--namespace', ns], { check: true, timeoutMs: 120_000 });
     const left = await cluster.kubectl(['get', 'validatingwebhookconfigurations,mutatingwebhookconfigurations', '-o', 'name'], { check: true });
-    t.equal(left.stdout.trim(), '', 'uninstall removes both webhook configurations');
+    t.equal(left.stdout.trim(), '', 'uninstall removes the webhook configuration');
   });
 });

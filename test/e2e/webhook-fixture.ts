@@ -151,6 +151,11 @@ export interface Registration {
   caPem: string;
   failurePolicy: 'Fail' | 'Ignore';
   timeoutSeconds?: number;
+  /**
+   * Register /mutate too (default true). false is what the chart does by default: the validating
+   * webhook alone.
+   */
+  mutating?: boolean;
 }
 
 /**
@@ -160,7 +165,10 @@ export interface Registration {
 export const VALIDATING_WEBHOOK = 'validate.netpol-guard.io';
 export const MUTATING_WEBHOOK = 'mutate.netpol-guard.io';
 
-/** Both configurations, as an operator would write them for a webhook reached by URL. */
+/**
+ * The configurations as an operator would write them for a webhook reached by URL: the validating
+ * one, and the mutating one unless `mutating: false`.
+ */
 export function webhookConfigurations(r: Registration): string {
   const caBundle = Buffer.from(r.caPem).toString('base64');
   const common = (path: string, operations: string[]) => `
@@ -181,7 +189,7 @@ export function webhookConfigurations(r: Registration): string {
     resources: [networkpolicies]
     operations: [${operations.join(', ')}]
     scope: Namespaced`;
-  return `apiVersion: admissionregistration.k8s.io/v1
+  const mutating = `apiVersion: admissionregistration.k8s.io/v1
 kind: MutatingWebhookConfiguration
 metadata:
   name: netpol-guard-${r.name}
@@ -189,7 +197,8 @@ webhooks:
 - name: ${MUTATING_WEBHOOK}
   reinvocationPolicy: Never${common('/mutate', ['CREATE', 'UPDATE'])}
 ---
-apiVersion: admissionregistration.k8s.io/v1
+`;
+  return `${r.mutating === false ? '' : mutating}apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingWebhookConfiguration
 metadata:
   name: netpol-guard-${r.name}

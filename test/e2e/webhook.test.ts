@@ -4,7 +4,8 @@
  * real kubectl v1.35. Asserts what a person sees: kubectl's exact lines for allowed, warned and
  * denied writes (CREATE, UPDATE through apply / label / patch, DELETE of a protected policy, dry
  * runs), for objects the API server rejects itself, for a webhook that is down under each
- * failurePolicy, and for a certificate rotated while writes keep coming.
+ * failurePolicy (registered as the chart does by default: the validating webhook alone), and for a
+ * certificate rotated while writes keep coming.
  *
  * Writes docs/transcripts/{denial,warnings,dry-run}.txt from the real output, so that what the
  * README quotes stays true.
@@ -27,7 +28,6 @@ import {
   servedFingerprint,
   startWebhook,
   transcript,
-  MUTATING_WEBHOOK,
   VALIDATING_WEBHOOK,
   webhookConfigurations,
 } from './webhook-fixture.js';
@@ -353,7 +353,8 @@ t.test('netpol-guard serving a real API server', async (t) => {
     const down = await startWebhook({ workDir, name: 'down', certFile: serving.certFile, keyFile: serving.keyFile });
     webhooks.push(down);
     await createNamespace(cluster, ns, 'down');
-    await registerWebhook(cluster, { name: 'down', url: down.url, caPem: cluster.caPem, failurePolicy: 'Fail' }, ns);
+    // As the chart registers it by default: the validating webhook alone.
+    await registerWebhook(cluster, { name: 'down', url: down.url, caPem: cluster.caPem, failurePolicy: 'Fail', mutating: false }, ns);
     const hostPort = new URL(down.url).host;
     const refused = (webhook: string, path: string) =>
       `failed calling webhook "${webhook}": Post "https://${hostPort}${path}?timeout=5s": dial tcp ${hostPort}: connect: connection refused`;
@@ -372,9 +373,9 @@ t.test('netpol-guard serving a real API server', async (t) => {
 
     await t.test('failurePolicy Fail: every NetworkPolicy write fails, nothing else does', async (t) => {
       const create = await kubectl(['apply', '-f', 'frontend.yaml'], { combined: true });
-      t.same([create.code, create.stdout], [1, `Error from server (InternalError): error when creating "frontend.yaml": Internal error occurred: ${refused(MUTATING_WEBHOOK, '/mutate')}\n`], 'create: InternalError naming the mutating webhook, called first');
+      t.same([create.code, create.stdout], [1, `Error from server (InternalError): error when creating "frontend.yaml": Internal error occurred: ${refused(VALIDATING_WEBHOOK, '/validate')}\n`], 'create: InternalError naming the validating webhook');
       const dryRun = await kubectl(['apply', '--dry-run=server', '-f', 'frontend.yaml'], { combined: true });
-      t.same([dryRun.code, dryRun.stdout], [1, `Error from server (InternalError): error when creating "frontend.yaml": Internal error occurred: ${refused(MUTATING_WEBHOOK, '/mutate')}\n`], 'a dry run fails the same way');
+      t.same([dryRun.code, dryRun.stdout], [1, `Error from server (InternalError): error when creating "frontend.yaml": Internal error occurred: ${refused(VALIDATING_WEBHOOK, '/validate')}\n`], 'a dry run fails the same way');
       const del = await kubectl(['delete', 'networkpolicy', 'reviewed', '-n', ns], { combined: true });
       t.same([del.code, del.stdout], [1, `Error from server (InternalError): Internal error occurred: ${refused(VALIDATING_WEBHOOK, '/validate')}\n`], 'delete: InternalError naming the validating webhook');
       const configMap = await kubectl(['create', 'configmap', 'unaffected', '-n', ns], { combined: true });
@@ -385,7 +386,7 @@ t.test('netpol-guard serving a real API server', async (t) => {
 
     await t.test('failurePolicy Ignore: writes go through unreviewed, without a word', async (t) => {
       await cluster.kubectl(['apply', '-f', '-'], {
-        input: webhookConfigurations({ name: 'down', url: down.url, caPem: cluster.caPem, failurePolicy: 'Ignore' }),
+        input: webhookConfigurations({ name: 'down', url: down.url, caPem: cluster.caPem, failurePolicy: 'Ignore', mutating: false }),
         check: true,
       });
       await cluster.waitFor(async () => (await kubectl(['apply', '--dry-run=server', '-f', 'frontend.yaml'])).code === 0 || undefined, {
@@ -404,7 +405,7 @@ t.test('netpol-guard serving a real API server', async (t) => {
     await t.test('after a restart, `netpol-guard check -` finds what got in unreviewed', async (t) => {
       const restarted = await startWebhook({ workDir, name: 'down-restarted', certFile: serving.certFile, keyFile: serving.keyFile });
       webhooks.push(restarted);
-      await registerWebhook(cluster, { name: 'down', url: restarted.url, caPem: cluster.caPem, failurePolicy: 'Fail' }, ns);
+      await registerWebhook(cluster, { name: 'down', url: restarted.url, caPem: cluster.caPem, failurePolicy: 'Fail', mutating: false }, ns);
       const all = await cluster.kubectl(['get', 'networkpolicies', '-n', ns, '-o', 'yaml'], { check: true });
       const check = await runCommand(process.execPath, [MAIN_JS, 'check', '--no-color', '-'], process.env, { input: all.stdout });
       t.equal(check.code, 1, 'exit 1: something is denied');

@@ -18,7 +18,7 @@ The webhook's serving certificate, in one of three modes (tls.mode):
 generate mode: {crt, key, ca} base64-encoded. The Secret already in the cluster wins, so upgrades
 keep the certificate and caBundle (lookup returns nothing under `helm template` and client-side dry
 runs, which therefore show fresh ones). Computed once per render and cached in .Values, because the
-Secret and both webhook configurations must agree.
+Secret and the webhook configurations must agree.
 */}}
 {{- define "netpol-guard.tls.generated" -}}
 {{- if not (hasKey .Values "netpolGuardGeneratedTLS") -}}
