@@ -31,7 +31,7 @@ function rulesOffPolicy(): OrgPolicy {
 
 /** The cluster-aware rule that reads every stored policy of the namespace, if the catalogue has one. */
 function crossPolicyDnsRule(): string | undefined {
-  const rule = ALL_RULES.find((r) => r.id === 'egress-without-dns' && (r.needsCluster || r.usesCluster));
+  const rule = ALL_RULES.find((r) => r.id === 'egress-without-dns' && r.cluster !== 'none');
   return rule?.id;
 }
 

@@ -41,7 +41,7 @@ export function catalogueEntries(rules: readonly AnyRule[]): CatalogueEntry[] {
     defaultAction: r.defaultAction,
     seeds: r.seeds,
     needsSubmitted: r.needsSubmitted,
-    needsCluster: r.needsCluster,
+    needsCluster: r.cluster === 'needs',
     operations: r.operations,
     parameters: parametersOf(r),
   }));

@@ -54,42 +54,37 @@ function walkPeers(rules: readonly RuleAt[]): PeerAt[] {
   return out;
 }
 
-/** The walks of one policy, by direction (`both` for none given), built when first asked for. */
-interface Walks {
-  readonly np: NetworkPolicy;
-  readonly rules: Partial<Record<Direction | 'both', readonly RuleAt[]>>;
-  readonly peers: Partial<Record<Direction | 'both', readonly PeerAt[]>>;
+/** The rules of a policy in order (ingress, then egress), each with its field path. */
+export function rulesOf(np: NetworkPolicy, direction?: Direction): readonly RuleAt[] {
+  return walkRules(np, direction);
+}
+
+/** The peers of a policy's rules in order, each with its field path. */
+export function peersOf(np: NetworkPolicy, direction?: Direction): readonly PeerAt[] {
+  return walkPeers(walkRules(np, direction));
 }
 
 /**
- * The walks of the policy whose org-policy rules are running. A dozen rules walk the same policy
- * in one review, and building the lists with their field paths for each of them would be a large
- * part of its cost. Kept only while those rules run (withWalksShared), so an object changed
- * afterwards is walked afresh.
+ * The walks of one policy, each made when first asked for and then kept: a dozen org-policy
+ * rules walk the same policy in one review, and building the lists with their field paths for
+ * each of them would be a large part of its cost. Made once per review (the rule context holds
+ * it), so an object changed afterwards is walked afresh by the next review. Read only.
  */
-let shared: Walks | undefined;
+export class PolicyWalks {
+  private readonly ruleLists: Partial<Record<Direction | 'both', readonly RuleAt[]>> = {};
+  private readonly peerLists: Partial<Record<Direction | 'both', readonly PeerAt[]>> = {};
 
-/** Runs `fn` with the walks of `np` shared by every rulesOf / peersOf of `np` it makes. */
-export function withWalksShared<T>(np: NetworkPolicy, fn: () => T): T {
-  const outer = shared;
-  shared = { np, rules: {}, peers: {} };
-  try {
-    return fn();
-  } finally {
-    shared = outer;
+  constructor(readonly policy: NetworkPolicy) {}
+
+  /** rulesOf(policy, direction), walked once. */
+  rules(direction?: Direction): readonly RuleAt[] {
+    return (this.ruleLists[direction ?? 'both'] ??= walkRules(this.policy, direction));
   }
-}
 
-/** The rules of a policy in order (ingress, then egress), each with its field path. Read only. */
-export function rulesOf(np: NetworkPolicy, direction?: Direction): readonly RuleAt[] {
-  if (shared?.np !== np) return walkRules(np, direction);
-  return (shared.rules[direction ?? 'both'] ??= walkRules(np, direction));
-}
-
-/** The peers of a policy's rules in order, each with its field path. Read only. */
-export function peersOf(np: NetworkPolicy, direction?: Direction): readonly PeerAt[] {
-  if (shared?.np !== np) return walkPeers(walkRules(np, direction));
-  return (shared.peers[direction ?? 'both'] ??= walkPeers(rulesOf(np, direction)));
+  /** peersOf(policy, direction), walked once. */
+  peers(direction?: Direction): readonly PeerAt[] {
+    return (this.peerLists[direction ?? 'both'] ??= walkPeers(this.rules(direction)));
+  }
 }
 
 /** The directions the policy isolates, as stored (policyTypes, defaulted by the API server). */

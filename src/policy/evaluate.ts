@@ -6,9 +6,9 @@ import { labelSelectorMatches } from '../k8s/labels.js';
 import type { NetworkPolicy } from '../k8s/types.js';
 import type { ClusterView } from '../cluster/view.js';
 import { sameSpec } from '../netpol/prepare.js';
-import { withWalksShared } from '../netpol/walk.js';
+import { PolicyWalks } from '../netpol/walk.js';
 import type { Operation, UserInfo } from '../admission/types.js';
-import type { Action, AnyRule, RuleFinding } from '../rules/types.js';
+import type { Action, AnyRule, RuleContext, RuleFinding } from '../rules/types.js';
 import {
   EXEMPT_ANNOTATION,
   EXEMPT_REASON_ANNOTATION,
@@ -77,8 +77,31 @@ export function evaluateOrgPolicy(
   rules: readonly AnyRule[],
   deadline?: Deadline,
 ): Evaluation {
-  // The rules all walk the same policy: share one walk of it among them.
-  return withWalksShared(input.policy, () => runRules(input, policy, rules, deadline));
+  return runRules(input, policy, rules, deadline);
+}
+
+/** What every rule of one review is given, but its parameters and cluster view. */
+type SharedContext = Omit<RuleContext<unknown>, 'params' | 'cluster'>;
+
+/**
+ * The context of one review, made once and shared by its rules: they all walk the same policy,
+ * and walking it once for all of them is a large part of the review's cost.
+ */
+export function sharedRuleContext(input: EvaluationInput): SharedContext {
+  return {
+    operation: input.operation,
+    submitted: input.submitted,
+    old: input.old,
+    namespace: input.namespace,
+    userInfo: input.userInfo,
+    walks: new PolicyWalks(input.policy),
+  };
+}
+
+/** One rule's context: its parameters, and the cluster view when it may look at it. */
+export function ruleContext<P>(shared: SharedContext, rule: AnyRule, params: P, cluster: ClusterView | undefined): RuleContext<P> {
+  const sees = rule.cluster === 'needs' || (rule.cluster === 'uses' && cluster?.ready);
+  return { ...shared, params, cluster: sees ? cluster : undefined };
 }
 
 function runRules(input: EvaluationInput, policy: OrgPolicy, rules: readonly AnyRule[], deadline: Deadline | undefined): Evaluation {
@@ -89,6 +112,7 @@ function runRules(input: EvaluationInput, policy: OrgPolicy, rules: readonly Any
   // when it was written, and refusing a label change over it would only block unrelated work.
   const specUnchanged = input.operation === 'UPDATE' && input.old !== undefined && sameSpec(input.old, input.policy);
   let timedOut = false;
+  const shared = sharedRuleContext(input);
   for (const rule of rules) {
     const setting = policy.rules.get(rule.id);
     if (!setting || setting.action === 'off' || !rule.operations.includes(input.operation)) continue;
@@ -97,7 +121,7 @@ function runRules(input: EvaluationInput, policy: OrgPolicy, rules: readonly Any
       skipped.push({ rule: rule.id, reason: `review deadline of ${deadline?.ms}ms exceeded` });
       continue;
     }
-    if (rule.needsCluster && !input.cluster?.ready) {
+    if (rule.cluster === 'needs' && !input.cluster?.ready) {
       skipped.push({ rule: rule.id, reason: input.cluster ? CLUSTER_NOT_SYNCED : NO_CLUSTER });
       continue;
     }
@@ -107,15 +131,7 @@ function runRules(input: EvaluationInput, policy: OrgPolicy, rules: readonly Any
     }
     let results: RuleFinding[];
     try {
-      results = rule.check(input.policy, {
-        params: setting.params,
-        operation: input.operation,
-        submitted: input.submitted,
-        old: input.old,
-        namespace: input.namespace,
-        userInfo: input.userInfo,
-        cluster: rule.needsCluster || (rule.usesCluster && input.cluster?.ready) ? input.cluster : undefined,
-      });
+      results = rule.check(input.policy, ruleContext(shared, rule, setting.params, input.cluster));
     } catch (err) {
       // A rule bug must not take admission down; it is reported like any other skip.
       skipped.push({ rule: rule.id, reason: `rule failed: ${(err as Error).message}` });

@@ -1,10 +1,7 @@
-import { z } from 'zod';
-import { allowAllFindings } from './allow-all-ingress.js';
-import type { Rule } from './types.js';
+import { allowAllFindings } from './lib/allow-all.js';
+import { defineRule } from './define.js';
 
-const NO_PARAMS = z.strictObject({});
-
-export const allowAllEgress: Rule<z.infer<typeof NO_PARAMS>> = {
+export const allowAllEgress = defineRule({
   id: 'allow-all-egress',
   title: 'Egress rule allows every destination',
   description:
@@ -12,9 +9,5 @@ export const allowAllEgress: Rule<z.infer<typeof NO_PARAMS>> = {
   remediation: 'list the allowed destinations under `to`, or drop the rule',
   defaultAction: 'warn',
   seeds: ['000', '001', '002'],
-  needsSubmitted: false,
-  needsCluster: false,
-  operations: ['CREATE', 'UPDATE'],
-  params: NO_PARAMS,
-  check: (np) => allowAllFindings(np, 'egress'),
-};
+  check: (np, { walks }) => allowAllFindings(np, walks, 'egress'),
+});

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { toRange } from '../netpol/cidr.js';
-import { peersOf } from '../netpol/walk.js';
-import type { Rule, RuleFinding } from './types.js';
+import { defineRule } from './define.js';
+import type { RuleFinding } from './types.js';
 
 const PARAMS = z.strictObject({
   ipv4MinPrefix: z.number().int().min(1).max(32).default(16).describe('The shortest IPv4 prefix allowed (a /8 holds 16.7 million addresses).'),
   ipv6MinPrefix: z.number().int().min(1).max(128).default(48).describe('The shortest IPv6 prefix allowed.'),
 });
 
-export const cidrTooWide: Rule<z.infer<typeof PARAMS>> = {
+export const cidrTooWide = defineRule({
   id: 'cidr-too-wide',
   title: 'ipBlock wider than allowed',
   description:
@@ -16,13 +16,10 @@ export const cidrTooWide: Rule<z.infer<typeof PARAMS>> = {
   remediation: 'use the narrowest CIDRs that cover the peers you mean',
   defaultAction: 'warn',
   seeds: ['003'],
-  needsSubmitted: false,
-  needsCluster: false,
-  operations: ['CREATE', 'UPDATE'],
   params: PARAMS,
-  check(np, { params }) {
+  check(np, { params, walks }) {
     const out: RuleFinding[] = [];
-    for (const { path, peer } of peersOf(np)) {
+    for (const { path, peer } of walks.peers()) {
       const cidr = peer.ipBlock?.cidr;
       const range = cidr ? toRange(cidr) : undefined;
       if (!cidr || !range || range.prefix === 0) continue;
@@ -32,4 +29,4 @@ export const cidrTooWide: Rule<z.infer<typeof PARAMS>> = {
     }
     return out;
   },
-};
+});

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { type ParsedRange, rangeHasAddress, toRange } from '../netpol/cidr.js';
-import { isolates, rulesOf } from '../netpol/walk.js';
-import type { Rule, RuleFinding } from './types.js';
+import { isolates } from '../netpol/walk.js';
+import { defineRule } from './define.js';
+import type { RuleFinding } from './types.js';
 
 const PARAMS = z.strictObject({
   addresses: z.array(z.string().refine((a) => /^[0-9a-fA-F:.]+$/.test(a), { error: 'expected an IP address' })).default(['169.254.169.254', 'fd00:ec2::254']).describe('Instance metadata endpoints (AWS, GCP, Azure, OpenStack share the IPv4 one; AWS has an IPv6 one).'),
 });
 
-export const cloudMetadataEgress: Rule<z.infer<typeof PARAMS>> = {
+export const cloudMetadataEgress = defineRule({
   id: 'cloud-metadata-egress',
   title: 'Egress allows the cloud metadata service',
   description:
@@ -15,14 +16,11 @@ export const cloudMetadataEgress: Rule<z.infer<typeof PARAMS>> = {
   remediation: 'add 169.254.169.254/32 (and fd00:ec2::254/128) to the ipBlock\'s except list',
   defaultAction: 'deny',
   seeds: ['003'],
-  needsSubmitted: false,
-  needsCluster: false,
-  operations: ['CREATE', 'UPDATE'],
   params: PARAMS,
-  check(np, { params }) {
+  check(np, { params, walks }) {
     if (!isolates(np, 'egress')) return [];
     const out: RuleFinding[] = [];
-    for (const rule of rulesOf(np, 'egress')) {
+    for (const rule of walks.rules('egress')) {
       (rule.peers ?? []).forEach((peer, j) => {
         const cidr = peer.ipBlock?.cidr;
         const range = cidr ? toRange(cidr) : undefined;
@@ -39,4 +37,4 @@ export const cloudMetadataEgress: Rule<z.infer<typeof PARAMS>> = {
     }
     return out;
   },
-};
+});

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DaemonSetInfo } from '../cluster/view.js';
-import type { Rule } from './types.js';
+import { defineRule } from './define.js';
 
 const PARAMS = z.strictObject({
   cni: z
@@ -41,7 +41,7 @@ export function detectCni(daemonSets: readonly DaemonSetInfo[]): CniVerdict {
   return flannel ? { kind: 'not-enforcing', plugin: 'flannel', daemonSet: `${flannel.namespace}/${flannel.name}` } : { kind: 'unknown' };
 }
 
-export const cniWithoutPolicySupport: Rule<z.infer<typeof PARAMS>> = {
+export const cniWithoutPolicySupport = defineRule({
   id: 'cni-without-policy-support',
   title: 'Network plugin does not enforce NetworkPolicy',
   description:
@@ -49,16 +49,13 @@ export const cniWithoutPolicySupport: Rule<z.infer<typeof PARAMS>> = {
   remediation: 'run a plugin that enforces policies (Calico, Cilium, canal or flannel + Calico policy-only), then test with a deny-all',
   defaultAction: 'warn',
   seeds: ['000', '002', '003'],
-  needsSubmitted: false,
-  needsCluster: true,
-  operations: ['CREATE', 'UPDATE'],
+  cluster: 'needs',
   params: PARAMS,
   check(_np, { params, cluster }) {
     if (params.cni === 'enforcing') return [];
     if (params.cni === 'not-enforcing') {
       return [{ field: 'spec', message: 'the network plugin enforces no NetworkPolicy (org policy: cni not-enforcing); this one has no effect' }];
     }
-    if (!cluster) return [];
     const verdict = detectCni(cluster.daemonSets());
     if (verdict.kind !== 'not-enforcing') return [];
     return [
@@ -69,4 +66,4 @@ export const cniWithoutPolicySupport: Rule<z.infer<typeof PARAMS>> = {
       },
     ];
   },
-};
+});

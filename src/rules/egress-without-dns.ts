@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { NetworkPolicy } from '../k8s/types.js';
 import { allowsDns } from '../netpol/dns.js';
 import { isolates, rulesOf } from '../netpol/walk.js';
-import { clusterDnsVerdict } from './egress-dns-cluster.js';
-import type { Rule, RuleFinding } from './types.js';
+import { clusterDnsVerdict } from './lib/cluster-dns.js';
+import { defineRule } from './define.js';
+import type { RuleFinding } from './types.js';
 
 const PARAMS = z.strictObject({
   dnsPortNames: z.array(z.string()).default(['dns', 'dns-tcp']).describe('Container port names that count as DNS (CoreDNS and kube-dns name theirs dns and dns-tcp).'),
@@ -27,7 +28,7 @@ function bare53(submitted: NetworkPolicy | undefined): string[] {
   return out;
 }
 
-export const egressWithoutDns: Rule<EgressDnsParams> = {
+export const egressWithoutDns = defineRule({
   id: 'egress-without-dns',
   title: 'Egress policy blocks DNS',
   description:
@@ -36,10 +37,7 @@ export const egressWithoutDns: Rule<EgressDnsParams> = {
     'add an egress rule to the cluster DNS pods allowing port 53 over UDP and TCP (e.g. to namespaceSelector kubernetes.io/metadata.name: kube-system, podSelector k8s-app: kube-dns)',
   defaultAction: 'warn',
   seeds: ['003'],
-  needsSubmitted: false,
-  needsCluster: false,
-  usesCluster: true,
-  operations: ['CREATE', 'UPDATE'],
+  cluster: 'uses',
   params: PARAMS,
   check(np, { params, submitted, namespace, cluster }): RuleFinding[] {
     if (!isolates(np, 'egress')) return [];
@@ -68,4 +66,4 @@ export const egressWithoutDns: Rule<EgressDnsParams> = {
     }
     return [{ field, message: `egress is isolated and DNS is allowed over ${udp ? 'UDP' : 'TCP'} only; it needs both` }];
   },
-};
+});

@@ -1,9 +1,6 @@
-import { z } from 'zod';
-import type { Rule } from './types.js';
+import { defineRule } from './define.js';
 
-const NO_PARAMS = z.strictObject({});
-
-export const emptyEgressNotIsolating: Rule<z.infer<typeof NO_PARAMS>> = {
+export const emptyEgressNotIsolating = defineRule({
   id: 'empty-egress-not-isolating',
   title: '`egress: []` without policyTypes isolates nothing',
   description:
@@ -12,12 +9,9 @@ export const emptyEgressNotIsolating: Rule<z.infer<typeof NO_PARAMS>> = {
   defaultAction: 'warn',
   seeds: ['003', '004'],
   needsSubmitted: true,
-  needsCluster: false,
-  operations: ['CREATE', 'UPDATE'],
-  params: NO_PARAMS,
   check(_np, { submitted }) {
     const spec = submitted?.spec;
     if (!spec || (spec.policyTypes?.length ?? 0) > 0 || spec.egress === undefined || spec.egress.length > 0) return [];
     return [{ field: 'spec.egress', message: 'egress: [] without policyTypes does not isolate egress: all egress stays allowed' }];
   },
-};
+});

@@ -1,8 +1,7 @@
-import { z } from 'zod';
-import { selectedPods, someNames } from './cluster-match.js';
-import type { Rule } from './types.js';
+import { selectedPods, someNames } from './lib/cluster-match.js';
+import { defineRule } from './define.js';
 
-export const hostNetworkPodsSelected: Rule<Record<string, never>> = {
+export const hostNetworkPodsSelected = defineRule({
   id: 'host-network-pods-selected',
   title: 'Policy selects hostNetwork pods',
   description:
@@ -10,15 +9,11 @@ export const hostNetworkPodsSelected: Rule<Record<string, never>> = {
   remediation: 'exclude hostNetwork pods from the podSelector; restrict hostNetwork (Pod Security baseline) and protect such pods on the node',
   defaultAction: 'warn',
   seeds: ['003'],
-  needsSubmitted: false,
-  needsCluster: true,
-  operations: ['CREATE', 'UPDATE'],
-  params: z.strictObject({}),
+  cluster: 'needs',
   check(np, { cluster, namespace }) {
-    if (!cluster) return [];
     const host = selectedPods(np, namespace, cluster).filter((p) => p.hostNetwork);
     if (host.length === 0) return [];
     const s = host.length === 1 ? '' : 's';
     return [{ field: 'spec.podSelector', message: `selects ${host.length} hostNetwork pod${s} (${someNames(host.map((p) => p.name))}), which policies do not affect` }];
   },
-};
+});

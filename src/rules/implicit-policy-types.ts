@@ -1,9 +1,6 @@
-import { z } from 'zod';
-import type { Rule } from './types.js';
+import { defineRule } from './define.js';
 
-const NO_PARAMS = z.strictObject({});
-
-export const implicitPolicyTypes: Rule<z.infer<typeof NO_PARAMS>> = {
+export const implicitPolicyTypes = defineRule({
   id: 'implicit-policy-types',
   title: 'policyTypes left to inference',
   description:
@@ -12,12 +9,9 @@ export const implicitPolicyTypes: Rule<z.infer<typeof NO_PARAMS>> = {
   defaultAction: 'warn',
   seeds: ['003'],
   needsSubmitted: true,
-  needsCluster: false,
-  operations: ['CREATE', 'UPDATE'],
-  params: NO_PARAMS,
   check(np, { submitted }) {
     if ((submitted?.spec?.policyTypes?.length ?? 0) > 0) return [];
     const inferred = np.spec?.policyTypes ?? [];
     return [{ field: 'spec.policyTypes', message: `policyTypes omitted; inferred as [${inferred.join(', ')}]`, fix: `write "policyTypes: [${inferred.join(', ')}]" if that is what you mean` }];
   },
-};
+});

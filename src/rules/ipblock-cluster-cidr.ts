@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { type ParsedRange, rangeContains, rangesOverlap, toRange } from '../netpol/cidr.js';
-import { peersOf } from '../netpol/walk.js';
-import type { Rule, RuleFinding } from './types.js';
+import type { PeerAt } from '../netpol/walk.js';
+import { defineRule } from './define.js';
+import type { RuleFinding } from './types.js';
 
 const cidrList = z.array(z.string().refine((v) => toRange(v) !== undefined, { error: 'expected a CIDR such as 10.244.0.0/16' })).default([]);
 
@@ -13,11 +14,11 @@ const PARAMS = z.strictObject({
 export type ClusterCIDRParams = z.infer<typeof PARAMS>;
 
 /** Findings for every ipBlock overlapping the given networks, unless they are entirely excepted. */
-export function clusterCidrFindings(np: Parameters<Rule['check']>[0], networks: { kind: 'pod' | 'service'; cidr: string; from?: string }[]): RuleFinding[] {
+function clusterCidrFindings(peers: readonly PeerAt[], networks: { kind: 'pod' | 'service'; cidr: string; from?: string }[]): RuleFinding[] {
   const parsed = networks.map((n) => ({ network: n, range: toRange(n.cidr) })).filter((n): n is { network: typeof n.network; range: ParsedRange } => !!n.range);
   const out: RuleFinding[] = [];
   if (parsed.length === 0) return out; // no network is known (the built-in policy lists none)
-  for (const { path, peer } of peersOf(np)) {
+  for (const { path, peer } of peers) {
     const cidr = peer.ipBlock?.cidr;
     const range = cidr ? toRange(cidr) : undefined;
     if (!cidr || !range || range.prefix === 0) continue; // 0.0.0.0/0 is ipblock-world's
@@ -32,7 +33,7 @@ export function clusterCidrFindings(np: Parameters<Rule['check']>[0], networks: 
   return out;
 }
 
-export const ipblockClusterCidr: Rule<ClusterCIDRParams> = {
+export const ipblockClusterCidr = defineRule({
   id: 'ipblock-cluster-cidr',
   title: 'ipBlock holds pod or service IPs',
   description:
@@ -40,17 +41,14 @@ export const ipblockClusterCidr: Rule<ClusterCIDRParams> = {
   remediation: 'select the pods with podSelector / namespaceSelector instead of their IPs',
   defaultAction: 'warn',
   seeds: ['002', '003'],
-  needsSubmitted: false,
-  needsCluster: false,
-  usesCluster: true,
-  operations: ['CREATE', 'UPDATE'],
+  cluster: 'uses',
   params: PARAMS,
-  check(np, { params, cluster }) {
+  check(_np, { params, cluster, walks }) {
     const fromNodes = params.podCIDRs.length === 0 && cluster ? [...new Set(cluster.nodes().flatMap((n) => n.podCIDRs))] : [];
-    return clusterCidrFindings(np, [
+    return clusterCidrFindings(walks.peers(), [
       ...params.podCIDRs.map((cidr) => ({ kind: 'pod' as const, cidr })),
       ...fromNodes.map((cidr) => ({ kind: 'pod' as const, cidr, from: 'a node\'s podCIDR' })),
       ...params.serviceCIDRs.map((cidr) => ({ kind: 'service' as const, cidr })),
     ]);
   },
-};
+});

@@ -1,11 +1,8 @@
-import { z } from 'zod';
 import { toRange } from '../netpol/cidr.js';
-import { peersOf } from '../netpol/walk.js';
-import type { Rule, RuleFinding } from './types.js';
+import { defineRule } from './define.js';
+import type { RuleFinding } from './types.js';
 
-const NO_PARAMS = z.strictObject({});
-
-export const ipblockWorld: Rule<z.infer<typeof NO_PARAMS>> = {
+export const ipblockWorld = defineRule({
   id: 'ipblock-world',
   title: 'ipBlock allows the whole internet',
   description:
@@ -13,13 +10,9 @@ export const ipblockWorld: Rule<z.infer<typeof NO_PARAMS>> = {
   remediation: 'narrow the CIDR to the networks you need, or add except ranges for the pod, service and private networks',
   defaultAction: 'warn',
   seeds: ['003'],
-  needsSubmitted: false,
-  needsCluster: false,
-  operations: ['CREATE', 'UPDATE'],
-  params: NO_PARAMS,
-  check(np) {
+  check(np, { walks }) {
     const out: RuleFinding[] = [];
-    for (const { path, peer, rule } of peersOf(np)) {
+    for (const { path, peer, rule } of walks.peers()) {
       const cidr = peer.ipBlock?.cidr;
       const range = cidr ? toRange(cidr) : undefined;
       if (!cidr || !range || range.prefix !== 0) continue;
@@ -34,4 +27,4 @@ export const ipblockWorld: Rule<z.infer<typeof NO_PARAMS>> = {
     }
     return out;
   },
-};
+});

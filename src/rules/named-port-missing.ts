@@ -1,9 +1,8 @@
-import { z } from 'zod';
-import { rulesOf } from '../netpol/walk.js';
-import { portTargets } from './cluster-match.js';
-import type { Rule, RuleFinding } from './types.js';
+import { portTargets } from './lib/cluster-match.js';
+import { defineRule } from './define.js';
+import type { RuleFinding } from './types.js';
 
-export const namedPortMissing: Rule<Record<string, never>> = {
+export const namedPortMissing = defineRule({
   id: 'named-port-missing',
   title: 'Named port no pod declares',
   description:
@@ -11,14 +10,10 @@ export const namedPortMissing: Rule<Record<string, never>> = {
   remediation: 'declare the name in the pods\' container ports (with the same protocol), or use the port number',
   defaultAction: 'warn',
   seeds: ['003'],
-  needsSubmitted: false,
-  needsCluster: true,
-  operations: ['CREATE', 'UPDATE'],
-  params: z.strictObject({}),
-  check(np, { cluster, namespace }) {
-    if (!cluster) return [];
+  cluster: 'needs',
+  check(np, { cluster, namespace, walks }) {
     const out: RuleFinding[] = [];
-    for (const rule of rulesOf(np)) {
+    for (const rule of walks.rules()) {
       const named = (rule.ports ?? []).map((p, j) => ({ p, j })).filter(({ p }) => typeof p.port === 'string');
       if (named.length === 0) continue;
       const targets = portTargets(np, rule, namespace, cluster, true);
@@ -52,4 +47,4 @@ export const namedPortMissing: Rule<Record<string, never>> = {
     }
     return out;
   },
-};
+});

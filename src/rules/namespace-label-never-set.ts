@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { LabelSelector } from '../k8s/types.js';
-import { peersOf } from '../netpol/walk.js';
-import type { Rule, RuleFinding } from './types.js';
+import { defineRule } from './define.js';
+import type { RuleFinding } from './types.js';
 
 const PARAMS = z.strictObject({
   keys: z.array(z.string()).default(['name', 'namespace', 'ns']).describe('Namespace label keys Kubernetes never sets, often assumed to exist.'),
@@ -14,7 +14,7 @@ function keysOf(selector: LabelSelector): { key: string; where: string }[] {
   ];
 }
 
-export const namespaceLabelNeverSet: Rule<z.infer<typeof PARAMS>> = {
+export const namespaceLabelNeverSet = defineRule({
   id: 'namespace-label-never-set',
   title: 'namespaceSelector on a label Kubernetes never sets',
   description:
@@ -22,13 +22,10 @@ export const namespaceLabelNeverSet: Rule<z.infer<typeof PARAMS>> = {
   remediation: 'select namespaces by kubernetes.io/metadata.name',
   defaultAction: 'warn',
   seeds: ['002', '003'],
-  needsSubmitted: false,
-  needsCluster: false,
-  operations: ['CREATE', 'UPDATE'],
   params: PARAMS,
-  check(np, { params }) {
+  check(np, { params, walks }) {
     const out: RuleFinding[] = [];
-    for (const { path, peer } of peersOf(np)) {
+    for (const { path, peer } of walks.peers()) {
       if (!peer.namespaceSelector) continue;
       for (const { key, where } of keysOf(peer.namespaceSelector)) {
         if (!params.keys.includes(key)) continue;
@@ -42,4 +39,4 @@ export const namespaceLabelNeverSet: Rule<z.infer<typeof PARAMS>> = {
     }
     return out;
   },
-};
+});

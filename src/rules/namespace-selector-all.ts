@@ -1,11 +1,7 @@
-import { z } from 'zod';
 import { isEmptySelector } from '../k8s/labels.js';
-import { peersOf } from '../netpol/walk.js';
-import type { Rule } from './types.js';
+import { defineRule } from './define.js';
 
-const NO_PARAMS = z.strictObject({});
-
-export const namespaceSelectorAll: Rule<z.infer<typeof NO_PARAMS>> = {
+export const namespaceSelectorAll = defineRule({
   id: 'namespace-selector-all',
   title: 'Peer selects every pod in every namespace',
   description:
@@ -13,16 +9,12 @@ export const namespaceSelectorAll: Rule<z.infer<typeof NO_PARAMS>> = {
   remediation: 'select the namespaces you mean (kubernetes.io/metadata.name), or add a podSelector to the same peer',
   defaultAction: 'warn',
   seeds: ['003'],
-  needsSubmitted: false,
-  needsCluster: false,
-  operations: ['CREATE', 'UPDATE'],
-  params: NO_PARAMS,
-  check(np) {
-    return peersOf(np)
+  check(np, { walks }) {
+    return walks.peers()
       .filter(({ peer }) => peer.namespaceSelector !== undefined && isEmptySelector(peer.namespaceSelector) && peer.podSelector === undefined)
       .map(({ path, rule }) => ({
         field: path.child('namespaceSelector').toString(),
         message: `{} without a podSelector ${rule.direction === 'ingress' ? 'admits' : 'reaches'} every pod in every namespace`,
       }));
   },
-};
+});

@@ -1,9 +1,9 @@
 import type { ClusterView } from '../cluster/view.js';
 import type { LabelSelector } from '../k8s/types.js';
-import { peersOf } from '../netpol/walk.js';
-import { labelHint, matchingNamespaces, selectorMatcher, some, someNames } from './cluster-match.js';
-import { MATCHES_NOTHING_PARAMS, type MatchesNothingParams } from './pod-selector-matches-nothing.js';
-import type { Rule, RuleFinding } from './types.js';
+import { labelHint, matchingNamespaces, selectorMatcher, some, someNames } from './lib/cluster-match.js';
+import { MATCHES_NOTHING_PARAMS, type MatchesNothingParams } from './lib/matches-nothing.js';
+import { defineRule } from './define.js';
+import type { RuleFinding } from './types.js';
 
 const METADATA_NAME = 'kubernetes.io/metadata.name';
 
@@ -29,7 +29,7 @@ function elsewhere(selector: LabelSelector, namespace: string, cluster: ClusterV
   return [...new Set(cluster.pods().filter((p) => p.namespace !== namespace && matches(p.labels)).map((p) => p.namespace))];
 }
 
-export const peerMatchesNothing: Rule<MatchesNothingParams> = {
+export const peerMatchesNothing = defineRule({
   id: 'peer-matches-nothing',
   title: 'Peer matches no namespace or pod',
   description:
@@ -37,14 +37,11 @@ export const peerMatchesNothing: Rule<MatchesNothingParams> = {
   remediation: 'select namespaces by kubernetes.io/metadata.name and pods by labels they carry; add a namespaceSelector for pods of other namespaces',
   defaultAction: 'warn',
   seeds: ['002', '003'],
-  needsSubmitted: false,
-  needsCluster: true,
-  operations: ['CREATE', 'UPDATE'],
+  cluster: 'needs',
   params: MATCHES_NOTHING_PARAMS,
-  check(np, { params, cluster, namespace }) {
-    if (!cluster) return [];
+  check(np, { params, cluster, namespace, walks }) {
     const out: RuleFinding[] = [];
-    for (const { path, peer } of peersOf(np)) {
+    for (const { path, peer } of walks.peers()) {
       if (peer.namespaceSelector) {
         const namespaces = matchingNamespaces(peer.namespaceSelector, cluster);
         if (namespaces.length === 0) {
@@ -78,4 +75,4 @@ export const peerMatchesNothing: Rule<MatchesNothingParams> = {
     }
     return out;
   },
-};
+});

@@ -1,18 +1,8 @@
-import { z } from 'zod';
-import { labelHint, podSelectorOf, selectorMatcher } from './cluster-match.js';
-import type { Rule } from './types.js';
+import { labelHint, podSelectorOf, selectorMatcher } from './lib/cluster-match.js';
+import { defineRule } from './define.js';
+import { MATCHES_NOTHING_PARAMS } from './lib/matches-nothing.js';
 
-const PARAMS = z.strictObject({
-  ignoreEmptyNamespaces: z
-    .boolean()
-    .default(true)
-    .describe('Say nothing when the namespace has no pods at all: policies are often applied before their workloads.'),
-});
-
-export type MatchesNothingParams = z.infer<typeof PARAMS>;
-export { PARAMS as MATCHES_NOTHING_PARAMS };
-
-export const podSelectorMatchesNothing: Rule<MatchesNothingParams> = {
+export const podSelectorMatchesNothing = defineRule({
   id: 'pod-selector-matches-nothing',
   title: 'podSelector selects no pod',
   description:
@@ -20,12 +10,9 @@ export const podSelectorMatchesNothing: Rule<MatchesNothingParams> = {
   remediation: 'correct spec.podSelector to labels the pods carry (kubectl get pods --show-labels)',
   defaultAction: 'warn',
   seeds: ['003'],
-  needsSubmitted: false,
-  needsCluster: true,
-  operations: ['CREATE', 'UPDATE'],
-  params: PARAMS,
+  cluster: 'needs',
+  params: MATCHES_NOTHING_PARAMS,
   check(np, { params, cluster, namespace }) {
-    if (!cluster) return [];
     const pods = cluster.pods(namespace);
     if (pods.length === 0 && params.ignoreEmptyNamespaces) return [];
     const selector = podSelectorOf(np);
@@ -40,4 +27,4 @@ export const podSelectorMatchesNothing: Rule<MatchesNothingParams> = {
       },
     ];
   },
-};
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Rule } from './types.js';
+import { defineRule } from './define.js';
 
 const PARAMS = z.strictObject({
   pattern: z
@@ -17,7 +17,7 @@ const PARAMS = z.strictObject({
   description: z.string().default('<namespace>.<pod or app>').describe('Shown in the message, so people know what the pattern means.'),
 });
 
-export const policyNamePattern: Rule<z.infer<typeof PARAMS>> = {
+export const policyNamePattern = defineRule({
   id: 'policy-name-pattern',
   title: 'Policy name does not follow the naming convention',
   description:
@@ -25,8 +25,6 @@ export const policyNamePattern: Rule<z.infer<typeof PARAMS>> = {
   remediation: 'rename the policy to match the convention',
   defaultAction: 'off',
   seeds: ['003'],
-  needsSubmitted: false,
-  needsCluster: false,
   operations: ['CREATE'],
   params: PARAMS,
   check(np, { params }) {
@@ -34,4 +32,4 @@ export const policyNamePattern: Rule<z.infer<typeof PARAMS>> = {
     if (new RegExp(params.pattern).test(name)) return [];
     return [{ field: 'metadata.name', message: `"${name}" does not match the naming convention ${params.description}`, fix: `rename it to match ${params.pattern}` }];
   },
-};
+});

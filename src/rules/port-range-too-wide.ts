@@ -1,25 +1,22 @@
 import { z } from 'zod';
-import { rulesOf } from '../netpol/walk.js';
-import type { Rule, RuleFinding } from './types.js';
+import { defineRule } from './define.js';
+import type { RuleFinding } from './types.js';
 
 const PARAMS = z.strictObject({
   maxSpan: z.number().int().min(0).max(65534).default(1000).describe('The most ports one range may span (endPort - port).'),
 });
 
-export const portRangeTooWide: Rule<z.infer<typeof PARAMS>> = {
+export const portRangeTooWide = defineRule({
   id: 'port-range-too-wide',
   title: 'Port range wider than allowed',
   description: 'A port range (port .. endPort) spanning more ports than configured opens services nobody listed.',
   remediation: 'narrow the range, or list the ports one by one',
   defaultAction: 'warn',
   seeds: ['003'],
-  needsSubmitted: false,
-  needsCluster: false,
-  operations: ['CREATE', 'UPDATE'],
   params: PARAMS,
-  check(np, { params }) {
+  check(np, { params, walks }) {
     const out: RuleFinding[] = [];
-    for (const r of rulesOf(np)) {
+    for (const r of walks.rules()) {
       (r.ports ?? []).forEach((p, j) => {
         if (typeof p.port !== 'number' || p.endPort === undefined) return;
         const span = p.endPort - p.port;
@@ -29,4 +26,4 @@ export const portRangeTooWide: Rule<z.infer<typeof PARAMS>> = {
     }
     return out;
   },
-};
+});

@@ -1,10 +1,7 @@
-import { z } from 'zod';
-import { isolates, rulesOf } from '../netpol/walk.js';
-import type { Rule } from './types.js';
+import { isolates } from '../netpol/walk.js';
+import { defineRule } from './define.js';
 
-const NO_PARAMS = z.strictObject({});
-
-export const portsUnrestricted: Rule<z.infer<typeof NO_PARAMS>> = {
+export const portsUnrestricted = defineRule({
   id: 'ports-unrestricted',
   title: 'Rule allows every port',
   description:
@@ -12,13 +9,9 @@ export const portsUnrestricted: Rule<z.infer<typeof NO_PARAMS>> = {
   remediation: 'list the ports the peers need under `ports` (protocol defaults to TCP)',
   defaultAction: 'warn',
   seeds: ['003'],
-  needsSubmitted: false,
-  needsCluster: false,
-  operations: ['CREATE', 'UPDATE'],
-  params: NO_PARAMS,
-  check(np) {
-    return rulesOf(np)
+  check(np, { walks }) {
+    return walks.rules()
       .filter((r) => isolates(np, r.direction) && (r.peers?.length ?? 0) > 0 && (r.ports?.length ?? 0) === 0)
       .map((r) => ({ field: r.path.toString(), message: `rule lists ${r.peersField === 'from' ? 'sources' : 'destinations'} but no ports, so every port and protocol is allowed` }));
   },
-};
+});

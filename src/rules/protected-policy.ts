@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FieldPath } from '../k8s/field.js';
-import type { Rule } from './types.js';
+import { defineRule } from './define.js';
 
 const PARAMS = z.strictObject({
   label: z.string().default('netpol-guard.io/protected').describe('The label marking a protected policy.'),
@@ -9,7 +9,7 @@ const PARAMS = z.strictObject({
   allowedUsers: z.array(z.string()).default([]).describe('Users who may, by name (e.g. a GitOps service account).'),
 });
 
-export const protectedPolicy: Rule<z.infer<typeof PARAMS>> = {
+export const protectedPolicy = defineRule({
   id: 'protected-policy',
   title: 'Change to a protected policy',
   description:
@@ -17,8 +17,6 @@ export const protectedPolicy: Rule<z.infer<typeof PARAMS>> = {
   remediation: 'ask the platform team, or have an allowed group make the change',
   defaultAction: 'deny',
   seeds: ['001', '004'],
-  needsSubmitted: false,
-  needsCluster: false,
   operations: ['UPDATE', 'DELETE'],
   params: PARAMS,
   check(np, { params, old, operation, userInfo }) {
@@ -35,4 +33,4 @@ export const protectedPolicy: Rule<z.infer<typeof PARAMS>> = {
       },
     ];
   },
-};
+});

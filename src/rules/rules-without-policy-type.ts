@@ -1,11 +1,9 @@
-import { z } from 'zod';
-import type { Rule, RuleFinding } from './types.js';
-
-const NO_PARAMS = z.strictObject({});
+import { defineRule } from './define.js';
+import type { RuleFinding } from './types.js';
 
 const count = (n: number, direction: string): string => (n === 1 ? `the ${direction} rule is ignored` : `all ${n} ${direction} rules are ignored`);
 
-export const rulesWithoutPolicyType: Rule<z.infer<typeof NO_PARAMS>> = {
+export const rulesWithoutPolicyType = defineRule({
   id: 'rules-without-policy-type',
   title: 'Rules for a direction the policy does not isolate',
   description:
@@ -13,10 +11,6 @@ export const rulesWithoutPolicyType: Rule<z.infer<typeof NO_PARAMS>> = {
   remediation: 'add the direction to policyTypes, or remove the rules that cannot apply',
   defaultAction: 'deny',
   seeds: ['003', '004'],
-  needsSubmitted: false,
-  needsCluster: false,
-  operations: ['CREATE', 'UPDATE'],
-  params: NO_PARAMS,
   check(np) {
     const types = np.spec?.policyTypes ?? [];
     if (types.length === 0) return []; // inferred: never contradicts the rules
@@ -29,4 +23,4 @@ export const rulesWithoutPolicyType: Rule<z.infer<typeof NO_PARAMS>> = {
     }
     return out;
   },
-};
+});

@@ -1,10 +1,8 @@
-import { z } from 'zod';
-import { rulesOf, showSelector } from '../netpol/walk.js';
-import type { Rule, RuleFinding } from './types.js';
+import { showSelector } from '../netpol/walk.js';
+import { defineRule } from './define.js';
+import type { RuleFinding } from './types.js';
 
-const NO_PARAMS = z.strictObject({});
-
-export const selectorAndOrConfusion: Rule<z.infer<typeof NO_PARAMS>> = {
+export const selectorAndOrConfusion = defineRule({
   id: 'selector-and-or-confusion',
   title: 'namespaceSelector and podSelector in separate items (OR, not AND)',
   description:
@@ -12,13 +10,9 @@ export const selectorAndOrConfusion: Rule<z.infer<typeof NO_PARAMS>> = {
   remediation: 'if you meant the selected pods inside the selected namespaces, put both selectors in one item',
   defaultAction: 'warn',
   seeds: ['001', '003'],
-  needsSubmitted: false,
-  needsCluster: false,
-  operations: ['CREATE', 'UPDATE'],
-  params: NO_PARAMS,
-  check(np) {
+  check(np, { walks }) {
     const out: RuleFinding[] = [];
-    for (const rule of rulesOf(np)) {
+    for (const rule of walks.rules()) {
       const peers = rule.peers ?? [];
       const nsOnly = peers.findIndex((p) => p.namespaceSelector !== undefined && p.podSelector === undefined && p.ipBlock === undefined);
       const podOnly = peers.findIndex((p) => p.podSelector !== undefined && p.namespaceSelector === undefined && p.ipBlock === undefined);
@@ -34,4 +28,4 @@ export const selectorAndOrConfusion: Rule<z.infer<typeof NO_PARAMS>> = {
     }
     return out;
   },
-};
+});

@@ -1,9 +1,9 @@
-import { z } from 'zod';
-import { rulePortsAllow, rulesOf } from '../netpol/walk.js';
-import { portNames, portTargets, serviceSelects, serviceTarget, servicesInFront } from './cluster-match.js';
-import type { Rule, RuleFinding } from './types.js';
+import { rulePortsAllow } from '../netpol/walk.js';
+import { portNames, portTargets, serviceSelects, serviceTarget, servicesInFront } from './lib/cluster-match.js';
+import { defineRule } from './define.js';
+import type { RuleFinding } from './types.js';
 
-export const servicePortNotPodPort: Rule<Record<string, never>> = {
+export const servicePortNotPodPort = defineRule({
   id: 'service-port-not-pod-port',
   title: 'Port is a Service port, not the pods\' port',
   description:
@@ -11,14 +11,10 @@ export const servicePortNotPodPort: Rule<Record<string, never>> = {
   remediation: 'use the Service\'s targetPort (the container port), or better the container port\'s name',
   defaultAction: 'warn',
   seeds: ['003'],
-  needsSubmitted: false,
-  needsCluster: true,
-  operations: ['CREATE', 'UPDATE'],
-  params: z.strictObject({}),
-  check(np, { cluster, namespace }) {
-    if (!cluster) return [];
+  cluster: 'needs',
+  check(np, { cluster, namespace, walks }) {
     const out: RuleFinding[] = [];
-    for (const rule of rulesOf(np)) {
+    for (const rule of walks.rules()) {
       const numbered = (rule.ports ?? []).map((p, j) => ({ p, j })).filter(({ p }) => typeof p.port === 'number' && p.endPort === undefined);
       if (numbered.length === 0) continue;
       const lazy = portTargets(np, rule, namespace, cluster, false);
@@ -50,4 +46,4 @@ export const servicePortNotPodPort: Rule<Record<string, never>> = {
     }
     return out;
   },
-};
+});

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { Operation, UserInfo } from '../admission/types.js';
 import type { ClusterView } from '../cluster/view.js';
 import type { NetworkPolicy } from '../k8s/types.js';
+import type { PolicyWalks } from '../netpol/walk.js';
 
 export type Action = 'deny' | 'warn' | 'off';
 
@@ -18,6 +19,15 @@ export interface RuleFinding {
   readonly fix?: string;
 }
 
+/**
+ * How a rule depends on live cluster state. `none`: it never looks. `uses`: it runs without it
+ * and judges better with it (DNS pods, nodes' pod CIDRs), so it gets `cluster` when a ready view
+ * exists. `needs`: it judges the policy against the cluster, and the engine skips it, saying why,
+ * when no ready view exists.
+ */
+export type ClusterUse = 'none' | 'uses' | 'needs';
+
+/** What a rule is given besides the object: built once per review by the engine. */
 export interface RuleContext<P> {
   /** The rule's parameters from the org policy, defaults filled in. */
   readonly params: P;
@@ -29,13 +39,16 @@ export interface RuleContext<P> {
   /** The namespace the policy lives in. */
   readonly namespace: string;
   readonly userInfo?: UserInfo;
-  /**
-   * Live cluster state: given to rules that declare needsCluster (which only run when it is
-   * ready), and to rules that declare usesCluster when it is ready.
-   */
+  /** Live cluster state: for `needs` rules always, for `uses` rules when a ready view exists. */
   readonly cluster?: ClusterView;
+  /** The rules and peers of the object being judged, with their field paths, walked once. */
+  readonly walks: PolicyWalks;
 }
 
+/** The context of a rule that needs the cluster: the view is always there. */
+export type ClusterRuleContext<P> = RuleContext<P> & { readonly cluster: ClusterView };
+
+/** A rule of the catalogue; written with defineRule (define.ts). */
 export interface Rule<P = unknown> {
   /** Stable kebab-case id used in the policy file, annotations, metrics and messages. */
   readonly id: string;
@@ -43,18 +56,13 @@ export interface Rule<P = unknown> {
   readonly description: string;
   /** How to fix it, in one sentence a person can act on. */
   readonly remediation: string;
+  /** The rule's action in the built-in org policy and wherever a policy file does not set one. */
   readonly defaultAction: Action;
   /** Seed documents the rule comes from (file numbers such as '003'). */
   readonly seeds: readonly string[];
   /** The rule can only judge the object as written (policyTypes omitted...). */
   readonly needsSubmitted: boolean;
-  /** The rule judges the policy against live cluster state. */
-  readonly needsCluster: boolean;
-  /**
-   * The rule works without cluster state but judges better with it (DNS pods, nodes' pod
-   * CIDRs): it always runs and gets `cluster` when a ready view exists.
-   */
-  readonly usesCluster?: boolean;
+  readonly cluster: ClusterUse;
   /** Operations the rule looks at; most rules only look at what is being written. */
   readonly operations: readonly Operation[];
   /** Parameters with their defaults; validated when the policy file is loaded. */

@@ -1,9 +1,9 @@
-import { z } from 'zod';
 import type { ClusterView, PodInfo, ServiceInfo, ServicePortInfo, WebhookInfo } from '../cluster/view.js';
 import type { NetworkPolicy } from '../k8s/types.js';
 import { isolates, rulePortsAllow, rulesOf } from '../netpol/walk.js';
-import { podSelectorOf, policiesAfterWrite, portNames, selectorMatcher, serviceSelects, serviceTarget } from './cluster-match.js';
-import type { Rule, RuleFinding } from './types.js';
+import { podSelectorOf, policiesAfterWrite, portNames, selectorMatcher, serviceSelects, serviceTarget } from './lib/cluster-match.js';
+import { defineRule } from './define.js';
+import type { RuleFinding } from './types.js';
 
 /**
  * Whether some ingress-isolating policy selecting `pod` lets the API server reach `port`. The API
@@ -44,7 +44,7 @@ function blockedWebhook(np: NetworkPolicy, namespace: string, cluster: ClusterVi
   return undefined;
 }
 
-export const webhookBackendIsolated: Rule<Record<string, never>> = {
+export const webhookBackendIsolated = defineRule({
   id: 'webhook-backend-isolated',
   title: 'Policy cuts an admission webhook off the API server',
   description:
@@ -52,12 +52,9 @@ export const webhookBackendIsolated: Rule<Record<string, never>> = {
   remediation: 'allow ingress to the webhook\'s target port from the API server: an ipBlock of the control-plane addresses, or no from',
   defaultAction: 'deny',
   seeds: ['003'],
-  needsSubmitted: false,
-  needsCluster: true,
-  operations: ['CREATE', 'UPDATE'],
-  params: z.strictObject({}),
+  cluster: 'needs',
   check(np, { cluster, namespace }) {
-    if (!cluster || !isolates(np, 'ingress')) return [];
+    if (!isolates(np, 'ingress')) return [];
     let policies: NetworkPolicy[] | undefined;
     const after = () => (policies ??= policiesAfterWrite(np, namespace, cluster).filter((p) => isolates(p, 'ingress')));
     const out: RuleFinding[] = [];
@@ -77,4 +74,4 @@ export const webhookBackendIsolated: Rule<Record<string, never>> = {
     }
     return out;
   },
-};
+});

@@ -16,8 +16,9 @@ import type { ClusterView } from '../../src/cluster/view.js';
 import { NpgError } from '../../src/errors.js';
 import { admitNetworkPolicy } from '../../src/netpol/admit.js';
 import { decodeNetworkPolicy } from '../../src/netpol/decode.js';
+import { ruleContext, sharedRuleContext } from '../../src/policy/evaluate.js';
 import { ALL_RULES } from '../../src/rules/index.js';
-import { EXAMPLES, type Example } from '../rules/examples.js';
+import { EXAMPLES, type Example } from '../rules/examples/index.js';
 import { COLLECTIONS, type Collection, FakeApiServer } from './fake-apiserver.js';
 import { SHOP, namespace, pod } from './manifests.js';
 
@@ -104,7 +105,7 @@ t.test('syncs, projects on arrival and follows watch events', async (t) => {
 
 t.test('the same verdicts as the static view for every cluster rule example', async (t) => {
   const byCluster = new Map<readonly unknown[], { rule: (typeof ALL_RULES)[number]; ex: Example }[]>();
-  for (const rule of ALL_RULES.filter((r) => r.needsCluster || r.usesCluster)) {
+  for (const rule of ALL_RULES.filter((r) => r.cluster !== 'none')) {
     for (const ex of [...EXAMPLES[rule.id]!.flagged, ...EXAMPLES[rule.id]!.passes]) {
       if (!ex.cluster) continue;
       byCluster.set(ex.cluster, [...(byCluster.get(ex.cluster) ?? []), { rule, ex }]);
@@ -116,14 +117,19 @@ t.test('the same verdicts as the static view for every cluster rule example', as
     for (const { rule, ex } of cases) {
       const operation = ex.operation ?? 'CREATE';
       const api = admitNetworkPolicy({ operation: operation === 'UPDATE' ? 'UPDATE' : 'CREATE', object: ex.object, oldObject: ex.old, namespace: 'default' });
-      const ctx = {
-        params: rule.params.parse(ex.params ?? {}),
+      const shared = sharedRuleContext({
         operation,
+        policy: api.defaulted!,
         submitted: api.submitted,
         old: ex.old ? decodeNetworkPolicy(ex.old).policy : undefined,
         namespace: api.defaulted!.metadata!.namespace!,
-      };
-      t.same(rule.check(api.defaulted!, { ...ctx, cluster: view }), rule.check(api.defaulted!, { ...ctx, cluster: stat }), `${rule.id}: ${ex.name}`);
+      });
+      const params = rule.params.parse(ex.params ?? {});
+      t.same(
+        rule.check(api.defaulted!, ruleContext(shared, rule, params, view)),
+        rule.check(api.defaulted!, ruleContext(shared, rule, params, stat)),
+        `${rule.id}: ${ex.name}`,
+      );
     }
     await informers.stop();
   }

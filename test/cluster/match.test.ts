@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import t from 'tap';
 import { labelSelectorMatches } from '../../src/k8s/labels.js';
 import type { LabelSelector } from '../../src/k8s/types.js';
-import { selectorMatcher } from '../../src/rules/cluster-match.js';
+import { selectorMatcher } from '../../src/rules/lib/cluster-match.js';
 import { selectorArb } from '../helpers/arbitraries.js';
 
 const key = fc.constantFrom('app', 'role', 'tier', 'team', 'example.com/owner', 'kubernetes.io/metadata.name', 'constructor', '__proto__');

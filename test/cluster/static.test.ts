@@ -15,11 +15,12 @@ import { admitNetworkPolicy } from '../../src/netpol/admit.js';
 import { decodeNetworkPolicy } from '../../src/netpol/decode.js';
 import { builtinPolicy } from '../../src/policy/load.js';
 import { reviewNetworkPolicy } from '../../src/review.js';
+import { ruleContext, sharedRuleContext } from '../../src/policy/evaluate.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import type { AnyRule } from '../../src/rules/types.js';
 import { makeNetworkPolicy, port, withIngressPorts, withPodSelector } from '../helpers/netpol.js';
 import { stubClusterView } from '../helpers/cluster.js';
-import { type Example, EXAMPLES } from '../rules/examples.js';
+import { type Example, EXAMPLES } from '../rules/examples/index.js';
 import { SHOP, namespace, pod, service, validatingWebhook } from './manifests.js';
 
 async function tempDir(t: { teardown(fn: () => unknown): void }): Promise<string> {
@@ -131,20 +132,14 @@ function judge(rule: AnyRule, ex: Example, cluster: ReturnType<typeof staticClus
   const operation = ex.operation ?? 'CREATE';
   const api = admitNetworkPolicy({ operation: operation === 'UPDATE' ? 'UPDATE' : 'CREATE', object: ex.object, oldObject: ex.old, namespace: 'default' });
   const old = ex.old ? decodeNetworkPolicy(ex.old).policy : undefined;
-  return rule.check(api.defaulted!, {
-    params: rule.params.parse(ex.params ?? {}),
-    operation,
-    submitted: api.submitted,
-    old,
-    namespace: api.defaulted!.metadata!.namespace!,
-    cluster,
-  });
+  const shared = sharedRuleContext({ operation, policy: api.defaulted!, submitted: api.submitted, old, namespace: api.defaulted!.metadata!.namespace! });
+  return rule.check(api.defaulted!, ruleContext(shared, rule, rule.params.parse(ex.params ?? {}), cluster));
 }
 
 t.test('every cluster rule flags and passes through a loaded static view', async (t) => {
   const dir = await tempDir(t);
   let n = 0;
-  for (const rule of ALL_RULES.filter((r) => r.needsCluster || r.usesCluster)) {
+  for (const rule of ALL_RULES.filter((r) => r.cluster !== 'none')) {
     const examples = EXAMPLES[rule.id]!;
     const withCluster = (list: readonly Example[]) => list.filter((ex) => ex.cluster);
     t.ok(withCluster(examples.flagged).length > 0 && withCluster(examples.passes).length > 0, `${rule.id} has cluster examples both ways`);

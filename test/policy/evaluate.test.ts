@@ -106,7 +106,7 @@ t.test('skipped rules are said out loud', async (t) => {
   const needsCluster: AnyRule = {
     ...ALL_RULES[0]!,
     id: 'needs-cluster',
-    needsCluster: true,
+    cluster: 'needs',
     operations: ['CREATE'],
     params: z.strictObject({}),
     check: () => [{ field: 'spec', message: 'x' }],
@@ -121,7 +121,7 @@ t.test('skipped rules are said out loud', async (t) => {
   t.same(stale.warnings, ['netpol-guard: cluster state not synced; rules not run: needs-cluster'], 'and the person applying is told');
   t.same(stale.notRun, [{ rule: 'needs-cluster', reason: 'cluster state not synced' }], 'one list for the annotation, the log line and the metric');
   t.same(r.warnings, [], 'cluster state off by configuration is no warning');
-  const throwing: AnyRule = { ...needsCluster, id: 'broken', needsCluster: false, check: () => { throw new Error('boom'); } };
+  const throwing: AnyRule = { ...needsCluster, id: 'broken', cluster: 'none', check: () => { throw new Error('boom'); } };
   const r2 = reviewNetworkPolicy(request(world), { policy: parsePolicy('', 'p.yaml', [throwing]), rules: [throwing] });
   t.same(r2.evaluation.skipped, [{ rule: 'broken', reason: 'rule failed: boom' }], 'a failing rule is a skip, not a crash');
   t.equal(r2.allowed, true);

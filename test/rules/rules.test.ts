@@ -8,10 +8,11 @@ import { renderCatalogue } from '../../src/cli/rules-catalogue.js';
 import { staticClusterView } from '../../src/cluster/static.js';
 import { admitNetworkPolicy } from '../../src/netpol/admit.js';
 import { decodeNetworkPolicy } from '../../src/netpol/decode.js';
+import { ruleContext, sharedRuleContext } from '../../src/policy/evaluate.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import type { AnyRule, RuleFinding } from '../../src/rules/types.js';
 import { SHOP } from '../cluster/manifests.js';
-import { type Example, EXAMPLES } from './examples.js';
+import { type Example, EXAMPLES } from './examples/index.js';
 
 /**
  * Runs one rule the way the engine does: on the defaulted object, with parameters resolved, in
@@ -21,15 +22,16 @@ function run(rule: AnyRule, ex: Example): RuleFinding[] {
   const operation = ex.operation ?? 'CREATE';
   const params = rule.params.parse(ex.params ?? {});
   const old = ex.old ? decodeNetworkPolicy(ex.old).policy : undefined;
-  const view = ex.cluster && (rule.needsCluster || rule.usesCluster) ? staticClusterView(ex.cluster, `example ${ex.name}`) : undefined;
-  const cluster = view ? { cluster: view } : {};
+  const view = ex.cluster && rule.cluster !== 'none' ? staticClusterView(ex.cluster, `example ${ex.name}`) : undefined;
   if (operation === 'DELETE') {
-    return rule.check(old!, { params, operation, old, namespace: old?.metadata?.namespace ?? 'bar', userInfo: ex.userInfo, ...cluster });
+    const shared = sharedRuleContext({ operation, policy: old!, old, namespace: old?.metadata?.namespace ?? 'bar', userInfo: ex.userInfo });
+    return rule.check(old!, ruleContext(shared, rule, params, view));
   }
   const api = admitNetworkPolicy({ operation: operation === 'UPDATE' ? 'UPDATE' : 'CREATE', object: ex.object, oldObject: ex.old, namespace: 'default' });
   if (!api.defaulted) throw new Error(`example ${ex.name} does not decode: ${api.decodeIssues.map((i) => i.message).join('; ')}`);
   const namespace = api.defaulted.metadata?.namespace ?? 'bar';
-  return rule.check(api.defaulted, { params, operation, submitted: api.submitted, old, namespace, userInfo: ex.userInfo, ...cluster });
+  const shared = sharedRuleContext({ operation, policy: api.defaulted, submitted: api.submitted, old, namespace, userInfo: ex.userInfo });
+  return rule.check(api.defaulted, ruleContext(shared, rule, params, view));
 }
 
 for (const rule of ALL_RULES) {
@@ -41,7 +43,7 @@ for (const rule of ALL_RULES) {
     }
     t.ok(examples.flagged.length > 0, 'has an example it flags');
     t.ok(examples.passes.length > 0, 'has an example it passes');
-    if (rule.needsCluster) {
+    if (rule.cluster === 'needs') {
       t.ok([...examples.flagged, ...examples.passes].every((ex) => ex.cluster || ex.params), 'cluster rule examples come with cluster state');
     }
     for (const ex of examples.flagged) {

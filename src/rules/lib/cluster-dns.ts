@@ -9,11 +9,11 @@
  * When the policy selects no pod yet, the union is the policy plus the stored policies that are
  * certain to select the same pods: those with an empty or an identical podSelector.
  */
-import type { ClusterView, PodInfo } from '../cluster/view.js';
-import { isEmptySelector } from '../k8s/labels.js';
-import type { NetworkPolicy } from '../k8s/types.js';
-import { ipBlockMayHoldDns } from '../netpol/dns.js';
-import { isolates, rulePortsAllow, rulesOf } from '../netpol/walk.js';
+import type { ClusterView, PodInfo } from '../../cluster/view.js';
+import { isEmptySelector } from '../../k8s/labels.js';
+import type { NetworkPolicy } from '../../k8s/types.js';
+import { ipBlockMayHoldDns } from '../../netpol/dns.js';
+import { isolates, rulePortsAllow, rulesOf } from '../../netpol/walk.js';
 import { groupByLabels, peerMatchesPod, podSelectorOf, policiesAfterWrite, selectedPods, selectorMatcher } from './cluster-match.js';
 
 export interface DnsParams {

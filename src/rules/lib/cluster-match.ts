@@ -4,9 +4,9 @@
  * of pods, named-port resolution, and the set of policies that will exist once a policy is
  * written (its stored version replaced). Pure.
  */
-import type { ClusterView, ContainerPortInfo, NamespaceInfo, PodInfo, ServiceInfo, ServicePortInfo } from '../cluster/view.js';
-import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer } from '../k8s/types.js';
-import type { RuleAt } from '../netpol/walk.js';
+import type { ClusterView, ContainerPortInfo, NamespaceInfo, PodInfo, ServiceInfo, ServicePortInfo } from '../../cluster/view.js';
+import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer } from '../../k8s/types.js';
+import type { RuleAt } from '../../netpol/walk.js';
 
 type Labels = Readonly<Record<string, string>>;
 export type LabelMatcher = (labels: Labels | undefined) => boolean;
