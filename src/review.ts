@@ -22,7 +22,7 @@ import { type ApiVerdict, admitNetworkPolicy } from './netpol/admit.js';
 import type { DecodeIssue } from './netpol/decode.js';
 import { decodeNetworkPolicy } from './netpol/decode.js';
 import type { PatchOperation } from './netpol/defaults.js';
-import { CLUSTER_NOT_SYNCED, NO_CLUSTER, evaluateOrgPolicy } from './policy/evaluate.js';
+import { evaluateOrgPolicy } from './policy/evaluate.js';
 import type { Deadline, Evaluation, Finding, OrgPolicy, SkippedRule } from './policy/types.js';
 
 import type { Operation, UserInfo } from './admission/types.js';
@@ -125,7 +125,8 @@ function auditAnnotationsFor(verdict: Verdict, evaluation: Evaluation, notRun: r
   if (audited) out['audit-findings'] = JSON.stringify(audited);
   if (exempt) out.exempted = JSON.stringify(exempt);
   if (evaluation.objectExemption) out['object-exemption'] = JSON.stringify(evaluation.objectExemption);
-  if (notRun.length) out['skipped-rules'] = JSON.stringify(notRun);
+  // The annotation's entries are {rule, reason} with the reason in words, as docs/policy.md shows.
+  if (notRun.length) out['skipped-rules'] = JSON.stringify(notRun.map((s) => ({ rule: s.rule, reason: s.detail })));
   return out;
 }
 
@@ -195,7 +196,7 @@ function conclude(
   // The warning lines, in order: notes about the review itself, the API server's own, findings.
   const lines: string[] = [];
   if (evaluation.timedOut && verdict === 'allowed') {
-    const notRun = evaluation.skipped.filter((s) => s.reason.startsWith('review deadline')).map((s) => s.rule);
+    const notRun = evaluation.skipped.filter((s) => s.reason === 'deadline').map((s) => s.rule);
     const text = `netpol-guard: review did not finish within ${ctx.deadline?.ms}ms; rules not run: ${notRun.join(', ')}`;
     if (ctx.failureMode === 'deny') {
       verdict = 'timeout';
@@ -206,8 +207,8 @@ function conclude(
   }
   // A cluster that is down or stale means checks the person expects did not happen: say so
   // once, so an "allowed" is not read as "checked and fine".
-  const notRun = evaluation.skipped.filter((s) => s.reason !== NO_CLUSTER);
-  const unsynced = notRun.filter((s) => s.reason === CLUSTER_NOT_SYNCED).map((s) => s.rule);
+  const notRun = evaluation.skipped.filter((s) => s.reason !== 'cluster-off');
+  const unsynced = notRun.filter((s) => s.reason === 'cluster-not-synced').map((s) => s.rule);
   if (unsynced.length) lines.push(`netpol-guard: cluster state not synced; rules not run: ${unsynced.join(', ')}`);
   const apiWarnings = api?.warnings ?? [];
   if (req.includeApiWarnings) for (const w of apiWarnings) lines.push(w);

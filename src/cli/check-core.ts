@@ -2,6 +2,7 @@
  * The offline check: every NetworkPolicy among the inputs through reviewNetworkPolicy — the
  * function the webhook calls — and the result as a stable, documented structure (docs/cli.md).
  */
+import type { SkipReason } from '../policy/types.js';
 import { nearest } from '../policy/schema.js';
 import { type ReviewContext, reviewNetworkPolicy } from '../review.js';
 import { lineOf } from '../yaml/locate.js';
@@ -55,8 +56,8 @@ export interface CheckResult {
   readonly findings: readonly CheckedFinding[];
   /** What kubectl would print as `Warning:` lines (the API server's own included). */
   readonly warnings: readonly string[];
-  /** Rules that could not run, with why. */
-  readonly skippedRules: readonly { rule: string; reason: string }[];
+  /** Rules that could not run: why in words (`reason`) and as a code (SkipReason). */
+  readonly skippedRules: readonly { rule: string; reason: string; code: SkipReason }[];
   /** The defaulting the API server applies (RFC 6902, from the object as written). */
   readonly patch: readonly unknown[];
   /** The denial as the API server would return it (absent when allowed). */
@@ -125,7 +126,7 @@ export function checkObject(obj: InputObject, ctx: ReviewContext, namespace: str
       ...(f.exemption ? { exemption: f.exemption } : {}),
     })),
     warnings: review.warnings,
-    skippedRules: review.evaluation.skipped,
+    skippedRules: review.evaluation.skipped.map((s) => ({ rule: s.rule, reason: s.detail, code: s.reason })),
     patch: review.patch,
     ...(review.status?.message ? { message: review.status.message } : {}),
   };

@@ -3,7 +3,6 @@
  * terminal), JSON (the CheckReport, documented in docs/cli.md), and SARIF 2.1.0 for
  * code-scanning tools.
  */
-import { NO_CLUSTER } from '../policy/evaluate.js';
 import { catalogueEntries } from './rules-catalogue.js';
 import type { AnyRule } from '../rules/types.js';
 import { VERSION } from '../version.js';
@@ -55,11 +54,11 @@ export function renderText(report: CheckReport, s: Style): string {
       }
       for (const v of r.validationErrors) out.push(`    ${s.red('invalid')} line ${v.line}: ${v.text}`);
       for (const w of r.warnings.filter((w) => !w.startsWith('['))) out.push(`    ${s.yellow('warn ')}   ${w}`);
-      for (const k of r.skippedRules.filter((k) => k.reason !== NO_CLUSTER)) out.push(`    ${s.dim(`skipped [${k.rule}]: ${k.reason}`)}`);
+      for (const k of r.skippedRules.filter((k) => k.code !== 'cluster-off')) out.push(`    ${s.dim(`skipped [${k.rule}]: ${k.reason}`)}`);
     }
   }
   const m = report.summary;
-  const withoutCluster = new Set(report.results.flatMap((r) => r.skippedRules.filter((k) => k.reason === NO_CLUSTER).map((k) => k.rule)));
+  const withoutCluster = new Set(report.results.flatMap((r) => r.skippedRules.filter((k) => k.code === 'cluster-off').map((k) => k.rule)));
   if (withoutCluster.size > 0) {
     out.push('', s.dim(`${withoutCluster.size} cluster-aware rule${withoutCluster.size === 1 ? ' was' : 's were'} not run: pass --cluster-state to judge against cluster manifests`));
   }

@@ -21,12 +21,6 @@ import {
   type SkippedRule,
 } from './types.js';
 
-/** The skip reason when cluster-aware rules are off by configuration (no view at all). */
-export const NO_CLUSTER = 'no cluster state';
-
-/** The skip reason when the cluster view exists but is not synced (API server down or slow). */
-export const CLUSTER_NOT_SYNCED = 'cluster state not synced';
-
 export interface EvaluationInput {
   readonly operation: Operation;
   /** The object as stored after the write (CREATE/UPDATE), or the stored object (DELETE). */
@@ -118,15 +112,19 @@ function runRules(input: EvaluationInput, policy: OrgPolicy, rules: readonly Any
     if (!setting || setting.action === 'off' || !rule.operations.includes(input.operation)) continue;
     if (timedOut || deadline?.expired()) {
       timedOut = true;
-      skipped.push({ rule: rule.id, reason: `review deadline of ${deadline?.ms}ms exceeded` });
+      skipped.push({ rule: rule.id, reason: 'deadline', detail: `review deadline of ${deadline?.ms}ms exceeded` });
       continue;
     }
     if (rule.cluster === 'needs' && !input.cluster?.ready) {
-      skipped.push({ rule: rule.id, reason: input.cluster ? CLUSTER_NOT_SYNCED : NO_CLUSTER });
+      skipped.push(
+        input.cluster
+          ? { rule: rule.id, reason: 'cluster-not-synced', detail: 'cluster state not synced' }
+          : { rule: rule.id, reason: 'cluster-off', detail: 'no cluster state' },
+      );
       continue;
     }
     if (rule.needsSubmitted && !input.submitted) {
-      skipped.push({ rule: rule.id, reason: 'the object as submitted is not available' });
+      skipped.push({ rule: rule.id, reason: 'needs-submitted-object', detail: 'the object as submitted is not available' });
       continue;
     }
     let results: RuleFinding[];
@@ -134,7 +132,7 @@ function runRules(input: EvaluationInput, policy: OrgPolicy, rules: readonly Any
       results = rule.check(input.policy, ruleContext(shared, rule, setting.params, input.cluster));
     } catch (err) {
       // A rule bug must not take admission down; it is reported like any other skip.
-      skipped.push({ rule: rule.id, reason: `rule failed: ${(err as Error).message}` });
+      skipped.push({ rule: rule.id, reason: 'rule-failed', detail: `rule failed: ${(err as Error).message}` });
       continue;
     }
     if (results.length === 0) continue;

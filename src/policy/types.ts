@@ -63,9 +63,19 @@ export interface Finding {
   readonly exemption?: string;
 }
 
+/**
+ * Why a rule did not run. deadline: the review ran out of time first. cluster-off: no cluster
+ * view by configuration (--no-cluster, no --cluster-state). cluster-not-synced: the view exists but
+ * is not synced or fresh. needs-submitted-object: the rule judges the object as written, which is
+ * not known. rule-failed: the rule threw (a bug), which must not take admission down.
+ */
+export type SkipReason = 'deadline' | 'cluster-off' | 'cluster-not-synced' | 'needs-submitted-object' | 'rule-failed';
+
 export interface SkippedRule {
   readonly rule: string;
-  readonly reason: string;
+  readonly reason: SkipReason;
+  /** The reason in words, for people: `review deadline of 2000ms exceeded`, `rule failed: ...`. */
+  readonly detail: string;
 }
 
 export interface Evaluation {

@@ -4,18 +4,9 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ClusterView } from '../cluster/view.js';
-import { CLUSTER_NOT_SYNCED } from '../policy/evaluate.js';
 import type { Review } from '../review.js';
 
 export type Endpoint = 'validate' | 'mutate';
-
-/** A bounded label for why a rule was skipped (the reason text itself may carry an error message). */
-function skipReasonLabel(reason: string): string {
-  if (reason === CLUSTER_NOT_SYNCED) return 'cluster-not-synced';
-  if (reason.startsWith('review deadline')) return 'deadline';
-  if (reason.startsWith('rule failed')) return 'rule-failed';
-  return 'not-submitted';
-}
 
 export class Metrics {
   readonly registry = new Registry();
@@ -36,7 +27,7 @@ export class Metrics {
 
   readonly skippedRules = new Counter({
     name: 'netpol_guard_rules_skipped_total',
-    help: 'Rules that could not run for a review, by rule and reason (deadline, cluster-not-synced, rule-failed, not-submitted). Rules off by configuration (--no-cluster) are not counted.',
+    help: 'Rules that could not run for a review, by rule and reason (deadline, cluster-not-synced, rule-failed, needs-submitted-object). Rules off by configuration (--no-cluster) are not counted.',
     labelNames: ['rule', 'reason'] as const,
     registers: [this.registry],
   });
@@ -165,6 +156,6 @@ export class Metrics {
     if (!review) return;
     for (const f of review.evaluation.findings) this.count('findings', f.rule, f.effect);
     // Not the rules off by configuration (--no-cluster): said once at start-up, not per review.
-    for (const s of review.notRun) this.count('skipped', s.rule, skipReasonLabel(s.reason));
+    for (const s of review.notRun) this.count('skipped', s.rule, s.reason);
   }
 }

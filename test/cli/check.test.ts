@@ -99,6 +99,11 @@ t.test('JSON: findings, validation errors and the patch, with lines', async (t) 
   t.match(x, { file: 'examples/denied-policy.yaml', document: 0, line: 3, name: 'shop.web', namespace: 'shop', allowed: false, verdict: 'forbidden' });
   t.match(x.findings, [{ rule: 'cloud-metadata-egress', action: 'deny', effect: 'deny', field: 'spec.egress[0].to[0].ipBlock.cidr', line: 16 }]);
   t.match(x.message, /^NetworkPolicy "shop.web" in namespace "shop" violates/);
+  t.same(
+    x.skippedRules.find((k: { rule: string }) => k.rule === 'pod-selector-matches-nothing'),
+    { rule: 'pod-selector-matches-nothing', reason: 'no cluster state', code: 'cluster-off' },
+    'a skipped rule: why in words and as a code',
+  );
   const invalid = JSON.parse(cli(['check', '-o', 'json', '-'], GOOD.replace('port: 8080', 'port: 0')).stdout).results[0];
   t.same(invalid.validationErrors, [
     { type: 'FieldValueInvalid', field: 'spec.ingress[0].ports[0].port', message: 'Invalid value: 0: must be between 1 and 65535, inclusive', text: 'spec.ingress[0].ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive', line: 9 },

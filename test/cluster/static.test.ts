@@ -193,7 +193,8 @@ t.test('through reviewNetworkPolicy: warnings, a denial, and visible skips', asy
   const none = review(typo);
   t.same(none.evaluation.skipped.find((s) => s.rule === 'pod-selector-matches-nothing'), {
     rule: 'pod-selector-matches-nothing',
-    reason: 'no cluster state',
+    reason: 'cluster-off',
+    detail: 'no cluster state',
   });
   t.equal(none.auditAnnotations['skipped-rules'], undefined, 'no cluster by configuration: not repeated per request');
   t.notOk(none.warnings.some((w) => w.includes('pod-selector-matches-nothing')));
