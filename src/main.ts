@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * netpol-guard: serve | check | explain | rules | policy | version.
+ * netpol-guard: serve | check | explain | impact | rules | policy | version.
  */
 import { describeError, NpgError } from './errors.js';
 import { VERSION } from './version.js';
@@ -15,6 +15,8 @@ Usage:
   netpol-guard check [options] PATH...  check NetworkPolicy manifests offline, as the webhook would
   netpol-guard explain [options] PATH...
                                          explain NetworkPolicies in plain words
+  netpol-guard impact (--cluster-state PATH | --kubeconfig PATH) [FILES...] [--delete NS/NAME]...
+                                         what a NetworkPolicy change does to traffic, before it is applied
   netpol-guard rules [-o table|json|markdown]
                                          list the org-policy rules
   netpol-guard policy                   print the built-in org policy (a starting point for your own)
@@ -54,6 +56,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cli/check.js')).runCheck(rest);
     case 'explain':
       return (await import('./cli/explain.js')).runExplain(rest);
+    case 'impact':
+      return (await import('./cli/impact.js')).runImpact(rest);
     case 'rules':
       return (await import('./cli/catalogue-commands.js')).runRules(rest);
     case 'policy':

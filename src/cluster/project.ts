@@ -9,7 +9,7 @@
 import type { NetworkPolicy } from '../k8s/types.js';
 import { decodeNetworkPolicy } from '../netpol/decode.js';
 import { defaultNetworkPolicy } from '../netpol/defaults.js';
-import type { ContainerPortInfo, DaemonSetInfo, NamespaceInfo, NodeInfo, PodInfo, ServiceInfo, ServicePortInfo, WebhookInfo } from './view.js';
+import type { ContainerPortInfo, DaemonSetInfo, NamespaceInfo, NodeInfo, PodInfo, PodOwner, ServiceInfo, ServicePortInfo, WebhookInfo } from './view.js';
 
 /** The resources the view keeps, by their API plural. */
 export type ResourceName =
@@ -196,6 +196,18 @@ function podIPs(status: Obj | undefined): readonly string[] {
   return Object.freeze(all);
 }
 
+/**
+ * The pod's controller (the owner reference marked `controller: true`, else the first), for
+ * naming the workload a pod belongs to. Malformed references are ignored: they never make a pod
+ * unusable, since nothing else in the view depends on them.
+ */
+function controllerOf(meta: Obj | undefined, intern: Interner): PodOwner | undefined {
+  const refs = Array.isArray(meta?.ownerReferences) ? (meta.ownerReferences as unknown[]) : [];
+  const usable = refs.filter((r): r is Obj => typeof r === 'object' && r !== null && typeof (r as Obj).kind === 'string' && typeof (r as Obj).name === 'string');
+  const ref = usable.find((r) => r.controller === true) ?? usable[0];
+  return ref ? Object.freeze({ kind: intern.string(ref.kind as string), name: ref.name as string }) : undefined;
+}
+
 export function projectPod(input: unknown, intern: Interner): Projected<PodInfo> {
   return project(input, true, (o, m) => {
     const spec = objectAt(o.spec, 'spec');
@@ -204,6 +216,7 @@ export function projectPod(input: unknown, intern: Interner): Projected<PodInfo>
     if (phase === 'Succeeded' || phase === 'Failed') return undefined;
     const ips = podIPs(objectAt(o.status, 'status'));
     const node = stringAt(spec?.nodeName, 'spec.nodeName');
+    const owner = controllerOf(objectAt(o.metadata, 'metadata'), intern);
     return Object.freeze({
       namespace: intern.string(m.namespace),
       name: m.name,
@@ -212,6 +225,7 @@ export function projectPod(input: unknown, intern: Interner): Projected<PodInfo>
       ports,
       ...(ips.length > 0 ? { ips } : {}),
       ...(node ? { node: intern.string(node) } : {}),
+      ...(owner ? { owner } : {}),
     });
   });
 }

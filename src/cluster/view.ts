@@ -18,6 +18,12 @@ export interface ContainerPortInfo {
   readonly protocol: string;
 }
 
+/** The controller of a pod (metadata.ownerReferences): a ReplicaSet, StatefulSet, DaemonSet, Job... */
+export interface PodOwner {
+  readonly kind: string;
+  readonly name: string;
+}
+
 /** A running or pending pod; finished pods (Succeeded, Failed) carry no traffic and are left out. */
 export interface PodInfo {
   readonly namespace: string;
@@ -30,6 +36,8 @@ export interface PodInfo {
   readonly ips?: readonly string[];
   /** spec.nodeName, once scheduled. */
   readonly node?: string;
+  /** The controlling owner reference, when the pod has one. */
+  readonly owner?: PodOwner;
 }
 
 export interface ServicePortInfo {

@@ -1,0 +1,177 @@
+/**
+ * The impact of a change of NetworkPolicies, from the connectivity model: the model before, the
+ * model after, and the difference between them restricted to the pods the change can touch.
+ * Pure.
+ *
+ * Why the restriction is exact: a flow's verdict depends on the source's egress policies and
+ * the destination's ingress policies (and the ClusterNetworkPolicies, which a NetworkPolicy
+ * change leaves alone). A changed policy can only alter flows INTO the pods it selects for
+ * ingress (before or after the change) and flows FROM the pods it selects for egress.
+ */
+import {
+  ConnectivityModel,
+  type ConnectivitySnapshot,
+  type FlowChange,
+  type PodClass,
+  type Probe,
+  declaredProbes,
+  diffConnectivity,
+  withPolicyChanges,
+} from '../connectivity/index.js';
+import type { NetworkPolicy } from '../k8s/types.js';
+import type { ImpactFlowDetail, ImpactReport, PolicyChange } from './types.js';
+
+export interface ImpactOptions {
+  /** Ports to compare; default each destination pod's declared container ports. */
+  readonly probes?: readonly Probe[];
+}
+
+/** `namespace/name` of a NetworkPolicy. */
+export function policyKey(np: NetworkPolicy): string {
+  return `${np.metadata?.namespace ?? 'default'}/${np.metadata?.name ?? ''}`;
+}
+
+function changeKey(c: PolicyChange): string {
+  return c.operation === 'DELETE' ? c.key : policyKey(c.policy);
+}
+
+/** The pods that a set of policies selects, per direction, in one model. */
+function selectedBy(model: ConnectivityModel, keys: ReadonlySet<string>, into: { ingress: Set<string>; egress: Set<string> }): void {
+  for (const cls of model.classes) {
+    const ingress = cls.ingressPolicies.some((p) => keys.has(p.key));
+    const egress = cls.egressPolicies.some((p) => keys.has(p.key));
+    for (const pod of cls.pods) {
+      if (ingress) into.ingress.add(pod);
+      if (egress) into.egress.add(pod);
+    }
+  }
+}
+
+function detail(f: FlowChange): ImpactFlowDetail {
+  const port = typeof f.port === 'number' ? f.port : (f.after.port ?? f.before.port ?? 0);
+  return { from: f.from, to: f.to, port, protocol: f.protocol, before: f.before, after: f.after };
+}
+
+function flowId(f: ImpactFlowDetail): string {
+  return `${f.from}|${f.to}|${f.port}|${f.protocol}`;
+}
+
+function merged(a: readonly FlowChange[], b: readonly FlowChange[]): ImpactFlowDetail[] {
+  const out = new Map<string, ImpactFlowDetail>();
+  for (const f of [...a, ...b]) {
+    const d = detail(f);
+    if (d.port === 0) continue; // a named probe no destination declares: denied before and after, never here
+    const id = flowId(d);
+    if (!out.has(id)) out.set(id, d);
+  }
+  return [...out.values()].sort((x, y) => cmp(x.from, y.from) || cmp(x.to, y.to) || x.port - y.port || cmp(x.protocol, y.protocol));
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const WORLD = ['0.0.0.0/0', '::/0'];
+
+/** Whether anything outside the cluster, as a whole address family, reaches the class on one of the probes. */
+function worldReaches(model: ConnectivityModel, cls: PodClass, probes: readonly Probe[]): boolean {
+  for (const cidr of WORLD) {
+    const src = model.external(cidr);
+    if (!src) continue;
+    for (const p of probes) if (model.decide(src, { kind: 'pod', cls }, p.port, p.protocol).allowed) return true;
+  }
+  return false;
+}
+
+/** Whether pods of every namespace (that has pods) reach the class on one of the probes. */
+function everyNamespaceReaches(model: ConnectivityModel, cls: PodClass, probes: readonly Probe[], byNamespace: ReadonlyMap<string, readonly PodClass[]>): boolean {
+  if (byNamespace.size < 2) return false;
+  for (const classes of byNamespace.values()) {
+    const reached = classes.some((src) => probes.some((p) => model.decide({ kind: 'pod', cls: src }, { kind: 'pod', cls }, p.port, p.protocol).allowed));
+    if (!reached) return false;
+  }
+  return true;
+}
+
+function classesByNamespace(model: ConnectivityModel): Map<string, PodClass[]> {
+  const out = new Map<string, PodClass[]>();
+  for (const cls of model.classes) {
+    if (cls.hostNetwork) continue;
+    const list = out.get(cls.namespace);
+    if (list) list.push(cls);
+    else out.set(cls.namespace, [cls]);
+  }
+  return out;
+}
+
+/**
+ * The impact of `changes` on the cluster `snapshot` (the state before). A model of the state
+ * before may be passed when the caller keeps one (the webhook does); it must be built from
+ * `snapshot`.
+ */
+export function computeImpact(snapshot: ConnectivitySnapshot, changes: readonly PolicyChange[], options: ImpactOptions = {}, beforeModel?: ConnectivityModel): ImpactReport {
+  const before = beforeModel ?? ConnectivityModel.build(snapshot);
+  const after = ConnectivityModel.build(
+    withPolicyChanges(snapshot, {
+      networkPolicies: changes.flatMap((c) => (c.operation === 'DELETE' ? [] : [c.policy])),
+      deleteNetworkPolicies: changes.flatMap((c) => (c.operation === 'DELETE' ? [c.key] : [])),
+    }),
+  );
+  const keys = new Set(changes.map(changeKey));
+  const touched = { ingress: new Set<string>(), egress: new Set<string>() };
+  selectedBy(before, keys, touched);
+  selectedBy(after, keys, touched);
+
+  const probes = options.probes;
+  const into = touched.ingress.size > 0 ? diffConnectivity(before, after, { to: [...touched.ingress], ...(probes ? { probes } : {}) }) : undefined;
+  const out = touched.egress.size > 0 ? diffConnectivity(before, after, { from: [...touched.egress], ...(probes ? { probes } : {}) }) : undefined;
+  const lost = merged(into?.lost ?? [], out?.lost ?? []);
+  const gained = merged(into?.gained ?? [], out?.gained ?? []);
+
+  const isolated = { ingress: [] as string[], egress: [] as string[] };
+  const opened = { ingress: [] as string[], egress: [] as string[] };
+  for (const dir of ['ingress', 'egress'] as const) {
+    for (const key of [...touched[dir]].sort()) {
+      const was = before.isolation(key)?.[dir].length ?? 0;
+      const now = after.isolation(key)?.[dir].length ?? 0;
+      if (was === 0 && now > 0) isolated[dir].push(key);
+      if (was > 0 && now === 0) opened[dir].push(key);
+    }
+  }
+
+  const withoutPorts: string[] = [];
+  const world: string[] = [];
+  const everyNamespace: string[] = [];
+  const beforeNs = classesByNamespace(before);
+  const afterNs = classesByNamespace(after);
+  const seen = new Map<string, { world: boolean; every: boolean }>();
+  for (const key of [...touched.ingress].sort()) {
+    const a = after.classOf(key);
+    const b = before.classOf(key);
+    if (!a || !b) continue;
+    if (a.ports.length === 0 && !probes) withoutPorts.push(key);
+    // The answer is the same for every pod of one (before, after) pair of classes.
+    const id = `${b.id},${a.id}`;
+    let answer = seen.get(id);
+    if (!answer) {
+      const ps = probes ?? declaredProbes(after, [{ pod: key }]);
+      answer = {
+        world: worldReaches(after, a, ps) && !worldReaches(before, b, ps),
+        every: everyNamespaceReaches(after, a, ps, afterNs) && !everyNamespaceReaches(before, b, ps, beforeNs),
+      };
+      seen.set(id, answer);
+    }
+    if (answer.world) world.push(key);
+    if (answer.every) everyNamespace.push(key);
+  }
+
+  return {
+    changes: changes.map((c) => ({ operation: c.operation, policy: changeKey(c) })),
+    lost,
+    gained,
+    isolated,
+    opened,
+    withoutPorts,
+    reach: { world, everyNamespace },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The impact in words: at most three lines, each short enough for an admission warning (the API
+ * server cuts past 256 characters), grouped by workload. Line 1: isolation and lost flows;
+ * line 2: gained flows and new reach; line 3: what was not compared. Pure.
+ */
+import type { ImpactFlow, ImpactReport } from './types.js';
+import { type PodIdentity, workloadOf, workloadsOf } from './workloads.js';
+
+const LINE_LIMIT = 250;
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Items joined by ", " while they fit in `room` characters, then "…and N more". */
+function fitted(items: readonly string[], room: number): string {
+  const out: string[] = [];
+  let used = 0;
+  for (const [i, item] of items.entries()) {
+    const rest = items.length - i - 1;
+    const tail = rest > 0 ? `, +${rest} more`.length : 0;
+    if (out.length > 0 && used + 2 + item.length + tail > room) {
+      return `${out.join(', ')}, +${items.length - i} more`;
+    }
+    out.push(item);
+    used += (out.length > 1 ? 2 : 0) + item.length;
+  }
+  return out.join(', ');
+}
+
+function workloadList(pods: readonly string[], identify: (key: string) => PodIdentity | undefined, room: number): string {
+  return fitted(
+    workloadsOf(pods, identify).map((w) => w.text),
+    room,
+  );
+}
+
+/** Flows grouped by (source workload, destination workload), with their ports: `a/x -> b/y 80/TCP, 81/TCP`. */
+function flowGroups(flows: readonly ImpactFlow[], identify: (key: string) => PodIdentity | undefined): string[] {
+  const name = new Map<string, string>();
+  const w = (key: string) => {
+    let t = name.get(key);
+    if (t === undefined) {
+      const id = identify(key);
+      name.set(key, (t = id ? workloadOf(id).text : key));
+    }
+    return t;
+  };
+  const groups = new Map<string, { flows: number; ports: string[] }>();
+  for (const f of flows) {
+    const g = `${w(f.from)} -> ${w(f.to)}`;
+    let entry = groups.get(g);
+    if (!entry) groups.set(g, (entry = { flows: 0, ports: [] }));
+    entry.flows++;
+    const port = `${f.port}/${f.protocol}`;
+    if (!entry.ports.includes(port)) entry.ports.push(port);
+  }
+  return [...groups.entries()]
+    .sort((a, b) => b[1].flows - a[1].flows || (a[0] < b[0] ? -1 : 1))
+    .map(([g, e]) => `${g} ${e.ports.slice(0, 2).join(',')}${e.ports.length > 2 ? ` +${e.ports.length - 2} ports` : ''}`);
+}
+
+function distinct(values: Iterable<string>): number {
+  return new Set(values).size;
+}
+
+function isolationPhrase(verb: string, dir: string, pods: readonly string[], identify: (key: string) => PodIdentity | undefined): string {
+  return `${verb} ${plural(pods.length, 'pod')} (${workloadList(pods, identify, 70)}) for ${dir}`;
+}
+
+function cut(line: string): string {
+  return line.length <= LINE_LIMIT ? line : `${line.slice(0, LINE_LIMIT - 3)}...`;
+}
+
+export interface SummaryOptions {
+  /** How pods are named in groups; pods it does not know are printed by `namespace/name`. */
+  readonly identify: (key: string) => PodIdentity | undefined;
+  /** Said at the end of the last line, e.g. where the full list is. */
+  readonly more?: string;
+}
+
+export function summarizeImpact(report: ImpactReport, options: SummaryOptions): string[] {
+  const { identify } = options;
+  const subject = report.changes.map((c) => (c.operation === 'DELETE' ? `delete ${c.policy}` : c.policy)).join(', ');
+  const head = `[impact] ${subject}:`;
+
+  const first: string[] = [];
+  if (report.isolated.ingress.length > 0) first.push(isolationPhrase('isolates', 'ingress', report.isolated.ingress, identify));
+  if (report.isolated.egress.length > 0) first.push(isolationPhrase('isolates', 'egress', report.isolated.egress, identify));
+  if (report.opened.ingress.length > 0) first.push(isolationPhrase('opens', 'ingress: no NetworkPolicy isolates them any more', report.opened.ingress, identify));
+  if (report.opened.egress.length > 0) first.push(isolationPhrase('opens', 'egress: no NetworkPolicy isolates them any more', report.opened.egress, identify));
+  if (report.lost.length > 0) {
+    const sources = distinct(report.lost.map((f) => f.from));
+    const lead = `${plural(report.lost.length, 'flow')} lost, ${plural(sources, 'source')} that can connect today lose${sources === 1 ? 's' : ''} access: `;
+    const used = head.length + 1 + first.join('; ').length + 2 + lead.length;
+    first.push(lead + fitted(flowGroups(report.lost, identify), Math.max(60, LINE_LIMIT - used)));
+  }
+
+  const second: string[] = [];
+  if (report.reach.world.length > 0) second.push(`newly reachable from outside the cluster: ${plural(report.reach.world.length, 'pod')} (${workloadList(report.reach.world, identify, 50)})`);
+  if (report.reach.everyNamespace.length > 0) second.push(`newly reachable from every namespace: ${plural(report.reach.everyNamespace.length, 'pod')} (${workloadList(report.reach.everyNamespace, identify, 50)})`);
+  if (report.gained.length > 0) {
+    const lead = `${plural(report.gained.length, 'flow')} gained from ${plural(distinct(report.gained.map((f) => f.from)), 'source')}: `;
+    const used = 9 + second.join('; ').length + 2 + lead.length;
+    second.push(lead + fitted(flowGroups(report.gained, identify), Math.max(60, LINE_LIMIT - used)));
+  }
+
+  const third: string[] = [];
+  if (report.withoutPorts.length > 0) {
+    third.push(`${plural(report.withoutPorts.length, 'selected pod')} declare${report.withoutPorts.length === 1 ? 's' : ''} no container ports, so flows to ${report.withoutPorts.length === 1 ? 'it' : 'them'} were not compared (${workloadList(report.withoutPorts, identify, 60)})`);
+  }
+  if (options.more && (report.lost.length > 0 || report.gained.length > 0)) third.push(options.more);
+
+  const lines: string[] = [];
+  if (first.length === 0 && second.length === 0) {
+    lines.push(`${head} no allowed flow between pods changes and no pod's isolation changes`);
+  } else {
+    if (first.length > 0) lines.push(`${head} ${first.join('; ')}`);
+    if (second.length > 0) lines.push(`${first.length > 0 ? '[impact]' : head} ${second.join('; ')}`);
+  }
+  if (third.length > 0) lines.push(`[impact] ${third.join('; ')}`);
+  return lines.slice(0, 3).map(cut);
+}
