@@ -18,7 +18,7 @@ const peer: fc.Arbitrary<NetworkPolicyPeer> = fc.oneof(
   fc.record({ podSelector: selector }),
   fc.record({ namespaceSelector: fc.record({ matchLabels: fc.dictionary(fc.constant('ns'), fc.constantFrom('x', 'y', 'z'), { maxKeys: 1 }) }) }),
   fc.record({ namespaceSelector: selector, podSelector: selector }),
-  fc.record({ ipBlock: fc.constantFrom({ cidr: '10.0.0.0/30' }, { cidr: '0.0.0.0/0', except: ['10.0.0.4/30'] }) }),
+  fc.record({ ipBlock: fc.constantFrom<{ cidr: string; except?: string[] }>({ cidr: '10.0.0.0/30' }, { cidr: '0.0.0.0/0', except: ['10.0.0.4/30'] }) }),
 );
 const rule = fc.record({ from: fc.array(peer, { maxLength: 2 }), to: fc.array(peer, { maxLength: 2 }), ports: fc.array(fc.record({ port: fc.constantFrom(80, 81, 'serve-81-udp'), protocol: fc.constantFrom('TCP', 'UDP') }), { maxLength: 1 }) });
 const policy = (name: string) =>
