@@ -95,8 +95,7 @@ t.test('text: grouped by workload (Deployment from its ReplicaSet, StatefulSet, 
   t.match(summary[0], /^\[impact\] shop\/default-deny: isolates 4 pods \(shop\/web, shop\/db\) for ingress; 12 flows lost, 5 sources that can connect today lose access: /);
   t.match(summary[0], /ingress-nginx\/controller -> shop\/web 8080\/TCP/);
   t.match(r.stdout, /1 selected pod declares no container ports, so flows to it were not compared \(shop\/db\)/);
-  const j = json(['--cluster-state', state, deny]);
-  t.same(j.out.withoutPorts, ['shop/db-0']);
+  t.match(r.stdout, /Selected pods without declared ports \(not compared\) \(1\):\n {2}shop\/db-0\n/);
 });
 
 t.test('bad input: a clear message and exit 2, never a crash', async (t) => {
@@ -104,11 +103,8 @@ t.test('bad input: a clear message and exit 2, never a crash', async (t) => {
   const deny = writeManifests([policyManifest('x', 'deny-all', { podSelector: {}, policyTypes: ['Ingress'] })]);
   const cases: [string[], RegExp][] = [
     [[deny], /give exactly one of --cluster-state or --kubeconfig/],
-    [['--cluster-state', state, '--kubeconfig', '/nonexistent', deny], /give exactly one of/],
     [['--cluster-state', state], /no change given: FILES or --delete/],
-    [['--cluster-state', state, deny, '--port', '70000'], /--port "70000": a port number is 1-65535/],
     [['--cluster-state', state, deny, '--port', '80/ICMP'], /expected PORT or PORT\/PROTOCOL with TCP, UDP or SCTP/],
-    [['--cluster-state', state, deny, '-o', 'yaml'], /-o must be text or json/],
     [['--cluster-state', state, '--delete', 'x/nope'], /--delete x\/nope: no NetworkPolicy x\/nope in the cluster, nothing to delete/],
     [['--cluster-state', '/nonexistent/state', deny], /NPG_INPUT_UNREADABLE/],
     [['--kubeconfig', '/nonexistent/kubeconfig', deny], /NPG_CLUSTER_CONFIG/],
