@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   NPG_INPUT_UNREADABLE: 'An input file or directory given to the CLI cannot be read.',
   NPG_INPUT_INVALID: 'An input document is not valid YAML or JSON.',
   NPG_CLUSTER_STATE_INVALID: 'A --cluster-state file holds something that is not a usable Kubernetes object.',
+  NPG_INPUT_TOO_LARGE: 'The cluster state or the question asked of it is over a limit set by a flag (--max-pods, --max-flows).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * netpol-guard: serve | check | explain | impact | rules | policy | version.
+ * netpol-guard: serve | check | explain | simulate | impact | rules | policy | version.
  */
 import { describeError, NpgError } from './errors.js';
 import { VERSION } from './version.js';
@@ -15,6 +15,8 @@ Usage:
   netpol-guard check [options] PATH...  check NetworkPolicy manifests offline, as the webhook would
   netpol-guard explain [options] PATH...
                                          explain NetworkPolicies in plain words
+  netpol-guard simulate [options] [FILES...]
+                                         which flows the cluster's policies allow, and why
   netpol-guard impact (--cluster-state PATH | --kubeconfig PATH) [FILES...] [--delete NS/NAME]...
                                          what a NetworkPolicy change does to traffic, before it is applied
   netpol-guard rules [-o table|json|markdown]
@@ -56,6 +58,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cli/check.js')).runCheck(rest);
     case 'explain':
       return (await import('./cli/explain.js')).runExplain(rest);
+    case 'simulate':
+      return (await import('./cli/simulate.js')).runSimulate(rest);
     case 'impact':
       return (await import('./cli/impact.js')).runImpact(rest);
     case 'rules':

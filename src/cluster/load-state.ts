@@ -64,6 +64,11 @@ export function documentsOf(text: string, file: string): SourcedObject[] {
  * when a path holds no manifest at all (a typo in a directory name should not pass silently).
  */
 export async function loadClusterState(paths: readonly string[]): Promise<ClusterView> {
+  return staticClusterViewFrom(await readClusterStateObjects(paths), `static:${paths.join(',')}`);
+}
+
+/** The documents under `paths`, each with where it came from; the reading half of loadClusterState. */
+export async function readClusterStateObjects(paths: readonly string[]): Promise<SourcedObject[]> {
   const objects: SourcedObject[] = [];
   for (const path of paths) {
     const files = await filesUnder(path);
@@ -78,5 +83,5 @@ export async function loadClusterState(paths: readonly string[]): Promise<Cluste
       objects.push(...documentsOf(text, file));
     }
   }
-  return staticClusterViewFrom(objects, `static:${paths.join(',')}`);
+  return objects;
 }
