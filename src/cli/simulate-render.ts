@@ -95,8 +95,8 @@ export function renderTables(matrix: Matrix, from: readonly string[], to: readon
       const cur = row[c];
       row[c] = cur === ' ' || cur === '-' || cur === mark ? mark : '~';
     }
-    // A pod and itself is not a flow.
-    for (const e of from) {
+    // A pod and itself is not a flow (grouped, an empty cell just means no flow was asked).
+    if (!grouped) for (const e of from) {
       const r = rows.index.get(e);
       const c = cols.index.get(e);
       if (r !== undefined && c !== undefined && (cells[r] as string[])[c] === ' ') (cells[r] as string[])[c] = '-';
