@@ -18,12 +18,12 @@ import { ROOT, WORK } from './lib/paths.js';
 import { recordedPart } from './lib/recorded.js';
 import { type PartResult, codeIdentity, loadPart, machineLine, median, num, table } from './lib/report.js';
 
-const PARTS = ['engine', 'http', 'memory', 'profile'] as const;
+const PARTS = ['engine', 'http', 'memory', 'profile', 'connectivity'] as const;
 type Part = (typeof PARTS)[number];
 
 function runPart(part: Part, dist: string, code: string): void {
   process.stderr.write(`\n== ${part} ==\n`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', `${part}.ts`)], {
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(ROOT, 'bench', `${part}.ts`)], {
     cwd: ROOT,
     stdio: 'inherit',
     env: { ...process.env, BENCH_DIST: dist, BENCH_CODE: code },
@@ -111,15 +111,36 @@ function profileRows(p: PartResult | undefined): Row[] {
   return [['Profile: top 3 by self time', top.join('; '), '', '']];
 }
 
+interface ConnectivityRaw {
+  buildMs: number;
+  matrixMs: number;
+  flows: number;
+  singleMs: number;
+  rss: { afterMatrix: number };
+  speedup: number;
+}
+
+function connectivityRows(p: PartResult | undefined): Row[] {
+  if (!p) return [];
+  const raw = p.raw as ConnectivityRaw;
+  return [
+    ['Connectivity: build the model, 10k pods / 1k ns / 2k policies', `${num(raw.buildMs)} ms`, '< 2 s', verdict(raw.buildMs < 2000)],
+    [`Connectivity: one namespace against all pods (${num(raw.flows)} flows)`, `${num(raw.matrixMs)} ms`, '< 1 s', verdict(raw.matrixMs < 1000)],
+    ['Connectivity: one flow with its reason', `${num(raw.singleMs * 1000, 1)} µs`, '< 1 ms', verdict(raw.singleMs < 1)],
+    ['Connectivity: RSS with the model', `${num(raw.rss.afterMatrix / 1e6, 1)} MB`, '< 300 MB', verdict(raw.rss.afterMatrix < 300e6)],
+    ['Connectivity: model vs naive pair-by-pair evaluator', `${num(raw.speedup)}×`, '≥ 20×', verdict(raw.speedup >= 20)],
+  ];
+}
+
 function assemble(note?: string): string {
   const parts = Object.fromEntries(PARTS.map((p) => [p, loadPart(p)])) as Record<Part, PartResult | undefined>;
-  const rows = [...engineRows(parts.engine), ...httpRows(parts.http), ...memoryRows(parts.memory), ...profileRows(parts.profile)];
+  const rows = [...engineRows(parts.engine), ...httpRows(parts.http), ...memoryRows(parts.memory), ...profileRows(parts.profile), ...connectivityRows(parts.connectivity)];
   const first = PARTS.map((p) => parts[p]).find((p) => p !== undefined);
   const summary = table(['measure', 'result (medians)', 'goal', ''], rows);
   const md = [
     '# netpol-guard benchmarks',
     '',
-    'Produced by `npm run bench` (bench/run.ts); each part also runs alone: `npx tsx bench/engine.ts`, `bench/http.ts`, `bench/memory.ts`, `bench/profile.ts`.',
+    'Produced by `npm run bench` (bench/run.ts); each part also runs alone: `npx tsx bench/engine.ts`, `bench/http.ts`, `bench/memory.ts`, `bench/profile.ts`, `bench/connectivity.ts`.',
     'Each table names the machine and the code it ran on; on a shared machine compare ratios and CPU time per request rather than absolute rates.',
     ...(note ? ['', `**${note}**`] : []),
     '',

@@ -89,22 +89,28 @@ export function connectivityMatrix(model: ConnectivityModel, request: MatrixRequ
 
   const out: MatrixProbe[] = [];
   for (const probe of probes) {
-    const cache = new Map<string, FlowVerdict>();
+    // Verdicts by source party, then by destination class id (numbers: no key strings per flow).
+    const bySource = new Map<string, { pods: Map<number, FlowVerdict>; external: Map<string, FlowVerdict> }>();
     const flows: MatrixFlow[] = [];
     const targets = byDefault
       ? destinations.filter((d) => d.party.kind === 'pod' && d.party.cls.ports.some((p) => p.containerPort === probe.port && p.protocol === probe.protocol))
       : destinations;
     for (const s of sources) {
       const sid = partyId(s.party);
+      let cache = bySource.get(sid);
+      if (!cache) bySource.set(sid, (cache = { pods: new Map(), external: new Map() }));
       for (const d of targets) {
         if (s.text === d.text) continue;
-        // Between two addresses no pod is involved: nothing for the policies to say.
-        if (s.party.kind === 'external' && d.party.kind === 'external') continue;
-        const key = `${sid}|${partyId(d.party)}`;
-        let verdict = cache.get(key);
-        if (!verdict) {
-          verdict = model.decide(s.party, d.party, probe.port, probe.protocol);
-          cache.set(key, verdict);
+        const dp = d.party;
+        let verdict: FlowVerdict | undefined;
+        if (dp.kind === 'pod') {
+          verdict = cache.pods.get(dp.cls.id);
+          if (!verdict) cache.pods.set(dp.cls.id, (verdict = model.decide(s.party, dp, probe.port, probe.protocol)));
+        } else {
+          // Between two addresses no pod is involved: nothing for the policies to say.
+          if (s.party.kind === 'external') continue;
+          verdict = cache.external.get(dp.text);
+          if (!verdict) cache.external.set(dp.text, (verdict = model.decide(s.party, dp, probe.port, probe.protocol)));
         }
         flows.push({ from: s.text, to: d.text, verdict });
       }
