@@ -31,6 +31,15 @@ export interface PodClass {
   /** ClusterNetworkPolicies whose subject selects the class, in precedence order, per tier. */
   readonly admin: CompiledCnp[];
   readonly baseline: CompiledCnp[];
+  /** Worked out once the policies are attached: what the notes of a verdict need, per direction. */
+  readonly facts: { ingress: SideFacts; egress: SideFacts };
+}
+
+/** Per direction: the ipBlocks of the policies selecting the class, whether any selector peer exists, notes of its ClusterNetworkPolicies. */
+export interface SideFacts {
+  blocks: Block[];
+  selectorPeers: boolean;
+  cnpNotes: string[];
 }
 
 const METADATA_NAME = 'kubernetes.io/metadata.name';
@@ -77,6 +86,7 @@ export function groupPods(pods: readonly SnapshotPod[], namespaceLabels: Readonl
         egressPolicies: [],
         admin: [],
         baseline: [],
+        facts: { ingress: { blocks: [], selectorPeers: false, cnpNotes: [] }, egress: { blocks: [], selectorPeers: false, cnpNotes: [] } },
       };
       byKey.set(key, cls);
       classes.push(cls);

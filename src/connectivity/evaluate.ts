@@ -84,36 +84,31 @@ function firstInTier(cnps: readonly CompiledCnp[], direction: Direction, other: 
   return undefined;
 }
 
-function notesFor(policies: readonly CompiledPolicy[], direction: Direction, other: Party, cnps: readonly CompiledCnp[]): string[] {
+function notesFor(cls: PodClass, direction: Direction, other: Party): readonly string[] {
+  const facts = cls.facts[direction];
+  const otherPod = other.kind === 'pod' ? other.cls : undefined;
+  if (facts.blocks.length === 0 && facts.cnpNotes.length === 0 && !(facts.selectorPeers && otherPod?.hostNetwork)) return NO_NOTES;
   const notes: string[] = [];
-  const rules = policies.flatMap((p) => p[direction] ?? []);
-  const blocks = rules.flatMap((r) => (r.peers ?? []).filter((p): p is Extract<CompiledPeer, { kind: 'ipBlock' }> => p.kind === 'ipBlock'));
   const peerWord = direction === 'ingress' ? 'source' : 'destination';
-  if (other.kind === 'pod') {
-    if (blocks.length > 0 && !other.cls.hasAddress) notes.push(`the ${peerWord} pod has no IP, so no ipBlock can match it`);
-    if (other.cls.hasAddress) {
-      for (const b of blocks) {
-        const fam = b.block.cidr?.family;
-        if (fam && !other.cls.families.has(fam)) {
-          notes.push(`ipBlock ${b.block.text} is ${fam === 'ipv4' ? 'IPv4' : 'IPv6'} and the ${peerWord} pod has only ${fam === 'ipv4' ? 'IPv6' : 'IPv4'} addresses`);
+  if (otherPod) {
+    if (facts.blocks.length > 0 && !otherPod.hasAddress) notes.push(`the ${peerWord} pod has no IP, so no ipBlock can match it`);
+    if (otherPod.hasAddress) {
+      for (const b of facts.blocks) {
+        const fam = b.cidr?.family;
+        if (fam && !otherPod.families.has(fam)) {
+          notes.push(`ipBlock ${b.text} is ${fam === 'ipv4' ? 'IPv4' : 'IPv6'} and the ${peerWord} pod has only ${fam === 'ipv4' ? 'IPv6' : 'IPv4'} addresses`);
           break;
         }
       }
     }
-    if (other.cls.hostNetwork && rules.some((r) => r.peers?.some((p) => p.kind === 'selector'))) {
-      notes.push(`the ${peerWord} pod uses the host network: pod and namespace selectors do not match it`);
-    }
+    if (otherPod.hostNetwork && facts.selectorPeers) notes.push(`the ${peerWord} pod uses the host network: pod and namespace selectors do not match it`);
   }
-  for (const b of blocks) if (!b.block.cidr) notes.push(`ipBlock ${b.block.text} does not parse and matches nothing`);
-  for (const cnp of cnps) {
-    for (const r of cnp[direction]) {
-      if (r.peers.some((p) => p.kind === 'nodes' || p.kind === 'domainNames')) {
-        notes.push(`ClusterNetworkPolicy ${cnp.name} ${direction}[${r.index}] names nodes or domain names, which cannot be matched offline; treated as matching nothing`);
-      }
-    }
-  }
+  for (const b of facts.blocks) if (!b.cidr) notes.push(`ipBlock ${b.text} does not parse and matches nothing`);
+  notes.push(...facts.cnpNotes);
   return [...new Set(notes)];
 }
+
+const NO_NOTES: readonly string[] = Object.freeze([]);
 
 /**
  * The verdict for one side: `subject` is the source for egress and the destination for ingress;
@@ -131,7 +126,7 @@ export function decideSide(direction: Direction, subject: Party, other: Party, p
   const policies = direction === 'ingress' ? cls.ingressPolicies : cls.egressPolicies;
   const names = policies.map((p) => p.key);
   const isolated = policies.length > 0;
-  const notes = notesFor(policies, direction, other, [...cls.admin, ...cls.baseline]);
+  const notes = notesFor(cls, direction, other);
   const withNotes = notes.length > 0 ? { notes } : {};
 
   const admin = firstInTier(cls.admin, direction, other, port, protocol, dstPorts);

@@ -72,6 +72,24 @@ export class ConnectivityModel {
         if (!c.subjectNamespace(cls.namespaceLabels) || (c.subjectPod && !c.subjectPod(cls.labels))) continue;
         (c.tier === 'Admin' ? cls.admin : cls.baseline).push(c);
       }
+      for (const direction of ['ingress', 'egress'] as const) {
+        const facts = cls.facts[direction];
+        for (const p of direction === 'ingress' ? cls.ingressPolicies : cls.egressPolicies) {
+          for (const rule of p[direction] ?? []) {
+            for (const peer of rule.peers ?? []) {
+              if (peer.kind === 'ipBlock') facts.blocks.push(peer.block);
+              else facts.selectorPeers = true;
+            }
+          }
+        }
+        for (const c of [...cls.admin, ...cls.baseline]) {
+          for (const r of c[direction]) {
+            if (r.peers.some((p) => p.kind === 'nodes' || p.kind === 'domainNames')) {
+              facts.cnpNotes.push(`ClusterNetworkPolicy ${c.name} ${direction}[${r.index}] names nodes or domain names, which cannot be matched offline; treated as matching nothing`);
+            }
+          }
+        }
+      }
     }
   }
 
