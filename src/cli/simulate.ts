@@ -3,7 +3,7 @@
  * from the connectivity model. Policies in force are those of the cluster state plus FILES.
  */
 import { ConnectivityModel, type Endpoint, type Matrix, type Probe, type SnapshotPod, connectivityMatrix, podKey } from '../connectivity/index.js';
-import { selectorMatcher } from '../rules/cluster-match.js';
+import { selectorMatcher } from '../rules/lib/cluster-match.js';
 import { NpgError } from '../errors.js';
 import { parseCommandLine } from './args.js';
 import { type EndpointSelector, parseEndpointSelector, parsePort } from './simulate-args.js';
