@@ -15,7 +15,7 @@ import { envNumber, machine, machineLine, median, num, savePart, table } from '.
 
 // The built code, as the server runs it (npm run bench builds first).
 const { staticClusterView } = await fromDist<typeof import('../src/cluster/static.js')>('cluster/static.js');
-const { builtinPolicy, parsePolicy } = await fromDist<typeof import('../src/policy/load.js')>('policy/load.js');
+const { builtinPolicy, parsePolicy } = await fromDist<typeof import('../src/policy/parse.js')>('policy/parse.js');
 const { reviewNetworkPolicy } = await fromDist<typeof import('../src/review.js')>('review.js');
 const { ALL_RULES } = await fromDist<typeof import('../src/rules/index.js')>('rules/index.js');
 
@@ -59,7 +59,7 @@ interface CaseResult {
 function runCase(c: Case): CaseResult {
   // A pool of copies, as each request brings a freshly parsed object.
   const pool = Array.from({ length: 64 }, () => structuredClone(c.object));
-  const ctx: ReviewContext = { policy: c.policy, rules: ALL_RULES, ...(c.cluster ? { cluster: c.cluster } : {}) };
+  const ctx: ReviewContext = { policy: c.policy, ...(c.cluster ? { cluster: c.cluster } : {}) };
   const review = (i: number) =>
     reviewNetworkPolicy(
       { operation: 'CREATE', object: pool[i & 63], namespace: 'default', userInfo: { username: 'alice', groups: ['system:authenticated'] }, strictFields: false, includeApiWarnings: false },

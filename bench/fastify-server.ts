@@ -24,9 +24,8 @@ interface Body {
 
 // The build under test, as the other servers run it.
 const { reviewNetworkPolicy } = await fromDist<typeof import('../src/review.js')>('review.js');
-const { builtinPolicy } = await fromDist<typeof import('../src/policy/load.js')>('policy/load.js');
-const { ALL_RULES } = await fromDist<typeof import('../src/rules/index.js')>('rules/index.js');
-const context = { policy: builtinPolicy(), rules: ALL_RULES };
+const { builtinPolicy } = await fromDist<typeof import('../src/policy/parse.js')>('policy/parse.js');
+const context = { policy: builtinPolicy() };
 
 const app = Fastify({
   https: { cert: readFileSync(certFile), key: readFileSync(keyFile) },

@@ -9,9 +9,8 @@
 import https from 'node:https';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
-import { builtinPolicy } from '../src/policy/load.js';
+import { builtinPolicy } from '../src/policy/parse.js';
 import { reviewNetworkPolicy } from '../src/review.js';
-import { ALL_RULES } from '../src/rules/index.js';
 import { bodyArb, judge } from '../test/helpers/fuzz.js';
 import { hostileValueArb, mutatedPolicyArb, validPolicyArb } from '../test/helpers/arbitraries.js';
 import { startTestServerStandalone } from './lib/standalone-server.js';
@@ -19,7 +18,7 @@ import { startTestServerStandalone } from './lib/standalone-server.js';
 const { values } = parseArgs({ options: { cases: { type: 'string', default: '100000' }, seed: { type: 'string', default: String(Date.now() % 1e9) } } });
 const cases = Number(values.cases);
 const seed = Number(values.seed);
-const ctx = { policy: builtinPolicy(), rules: ALL_RULES };
+const ctx = { policy: builtinPolicy() };
 
 async function engine(): Promise<void> {
   const objectArb = fc.oneof(validPolicyArb, mutatedPolicyArb, mutatedPolicyArb, hostileValueArb);

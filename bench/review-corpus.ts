@@ -50,7 +50,7 @@ async function load(...candidates: string[]): Promise<any> {
 }
 
 const review = await load('review.js');
-const policyLoad = await load('policy/load.js');
+const policyLoad = await load('policy/parse.js', 'policy/load.js');
 const rules = await load('rules/index.js');
 const staticView = await load('cluster/static.js');
 

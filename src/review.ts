@@ -26,7 +26,6 @@ import { evaluateOrgPolicy } from './policy/evaluate.js';
 import type { Deadline, Evaluation, Finding, OrgPolicy, SkippedRule } from './policy/types.js';
 
 import type { Operation, UserInfo } from './admission/types.js';
-import type { AnyRule } from './rules/types.js';
 import { formatWarnings } from './warnings.js';
 
 export interface ReviewRequest {
@@ -49,8 +48,8 @@ export interface ReviewRequest {
 }
 
 export interface ReviewContext {
+  /** The compiled org policy: the rules it runs, with their actions, parameters and exemptions. */
   readonly policy: OrgPolicy;
-  readonly rules: readonly AnyRule[];
   readonly cluster?: ClusterView;
   /** When the review must be done by; rules still to run past it are skipped. */
   readonly deadline?: Deadline;
@@ -157,7 +156,6 @@ function reviewDelete(req: ReviewRequest, ctx: ReviewContext): Review {
     ? evaluateOrgPolicy(
         { operation: 'DELETE', policy: old, old, namespace, userInfo: req.userInfo, cluster: ctx.cluster },
         ctx.policy,
-        ctx.rules,
         ctx.deadline,
       )
     : NO_EVALUATION;
@@ -256,7 +254,6 @@ export function reviewNetworkPolicy(req: ReviewRequest, ctx: ReviewContext): Rev
           cluster: ctx.cluster,
         },
         ctx.policy,
-        ctx.rules,
         ctx.deadline,
       )
     : NO_EVALUATION;

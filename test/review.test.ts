@@ -3,11 +3,12 @@
  * validate, warn, and the shape of each denial.
  */
 import t from 'tap';
-import { builtinPolicy } from '../src/policy/load.js';
+import { parsePolicy } from '../src/policy/parse.js';
 import { type ReviewRequest, reviewNetworkPolicy } from '../src/review.js';
 import { fromIPBlock, makeNetworkPolicy, port, toIPBlock, withIngressPorts } from './helpers/netpol.js';
 
-const ctx = { policy: builtinPolicy(), rules: [] };
+// The API server's stages alone: a policy compiled against no org-policy rules.
+const ctx = { policy: parsePolicy('', 'no rules', []) };
 const cli = (object: unknown, extra: Partial<ReviewRequest> = {}) =>
   reviewNetworkPolicy({ operation: 'CREATE', object, strictFields: true, includeApiWarnings: true, ...extra }, ctx);
 

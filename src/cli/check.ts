@@ -3,7 +3,8 @@
  */
 import { NpgError } from '../errors.js';
 import { parseCommandLine } from './args.js';
-import { builtinPolicy, loadPolicyFile } from '../policy/load.js';
+import { loadPolicyFile } from '../policy/load.js';
+import { builtinPolicy } from '../policy/parse.js';
 import type { ReviewContext } from '../review.js';
 import { ALL_RULES } from '../rules/index.js';
 import { checkObjects, exitCode } from './check-core.js';
@@ -52,7 +53,7 @@ export async function runCheck(argv: string[]): Promise<number> {
 
   const policy = values.policy ? await loadPolicyFile(values.policy) : builtinPolicy();
   const cluster = values['cluster-state'] ? await loadClusterState(values['cluster-state']) : undefined;
-  const ctx: ReviewContext = { policy, rules: ALL_RULES, ...(cluster ? { cluster } : {}) };
+  const ctx: ReviewContext = { policy, ...(cluster ? { cluster } : {}) };
   const { objects, errors, files } = await readInputs(positionals);
   const report = checkObjects(objects, errors, files, ctx, values.namespace);
 

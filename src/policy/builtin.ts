@@ -1,8 +1,45 @@
 /**
- * The embedded default org policy, used when no --policy file is given: every rule at its
- * default action. The reason for each default is in docs/policy.md; `netpol-guard policy`
- * prints this text as a starting point for your own.
+ * The embedded default org policy, used when no --policy file is given: every rule of the
+ * catalogue at its default action and parameters, written out from the rules themselves. The
+ * chart's values.yaml carries the same `rules:` entries (`npm run sync:chart-schema` writes them
+ * there; a test keeps the two in step). `netpol-guard policy` prints this text as a starting
+ * point for your own; docs/policy.md gives the reason for each default.
  */
+import yaml from 'js-yaml';
+import { ALL_RULES } from '../rules/index.js';
+import type { AnyRule } from '../rules/types.js';
+
+/** YAML flow style on one line; `off` comes out quoted, so YAML 1.1 readers (helm) keep it a string. */
+function flow(value: unknown): string {
+  return yaml.dump(value, { flowLevel: 0, lineWidth: -1 }).trimEnd();
+}
+
+/**
+ * The `rules:` entries of a policy with every rule at its default, each under its title, the
+ * cluster-aware ones under a note; `indent` is the entries' indentation.
+ */
+export function defaultRuleEntries(rules: readonly AnyRule[], indent: string): string {
+  const lines: string[] = [];
+  let clusterNote = false;
+  for (const rule of rules) {
+    if (rule.cluster === 'needs' && !clusterNote) {
+      lines.push(
+        `${indent}# Cluster-aware rules: they judge against the live cluster (the webhook's informers, or the`,
+        `${indent}# CLI's --cluster-state) and are skipped, visibly, without it.`,
+      );
+      clusterNote = true;
+    }
+    lines.push(`${indent}# ${rule.title}`);
+    const params = rule.params.parse({}) as Record<string, unknown>;
+    if (Object.keys(params).length === 0) {
+      lines.push(`${indent}${rule.id}: {action: ${flow(rule.defaultAction)}}`);
+    } else {
+      lines.push(`${indent}${rule.id}:`, `${indent}  action: ${flow(rule.defaultAction)}`, `${indent}  params: ${flow(params)}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 export const BUILTIN_POLICY_YAML = `# netpol-guard org policy (the built-in default).
 apiVersion: netpol-guard.io/v1alpha1
 kind: OrgPolicy
@@ -10,47 +47,7 @@ kind: OrgPolicy
 # everything; findings only reach audit annotations, logs and metrics.
 mode: enforce
 rules:
-  # Changing or deleting a policy labelled netpol-guard.io/protected=true needs system:masters.
-  protected-policy: {action: deny}
-  # Rules for a direction policyTypes does not list are silently ignored.
-  rules-without-policy-type: {action: deny}
-  # egress: [] without policyTypes does not isolate egress at all.
-  empty-egress-not-isolating: {action: warn}
-  # Egress to 169.254.169.254 hands out the node's cloud credentials.
-  cloud-metadata-egress: {action: deny}
-  allow-all-ingress: {action: warn}
-  allow-all-egress: {action: warn}
-  ipblock-world: {action: warn}
-  cidr-too-wide:
-    action: warn
-    params: {ipv4MinPrefix: 16, ipv6MinPrefix: 48}
-  # Set your cluster's networks here; without them only the nodes' podCIDRs are known.
-  ipblock-cluster-cidr:
-    action: warn
-    params: {podCIDRs: [], serviceCIDRs: []}
-  namespace-selector-all: {action: warn}
-  selector-and-or-confusion: {action: warn}
-  namespace-label-never-set: {action: warn}
-  egress-without-dns: {action: warn}
-  ports-unrestricted: {action: warn}
-  port-range-too-wide:
-    action: warn
-    params: {maxSpan: 1000}
-  implicit-policy-types: {action: warn}
-  # Off by default; seed 003's convention is <namespace>.<pod>.
-  policy-name-pattern: {action: off}
-  # Cluster-aware rules: they judge against the live cluster (the webhook's informers, or the
-  # CLI's --cluster-state) and are skipped, visibly, without it.
-  # A network plugin that does not enforce policies makes every policy a false promise.
-  cni-without-policy-support: {action: warn}
-  # Isolating the pods behind an admission webhook without its port can stall the cluster.
-  webhook-backend-isolated: {action: deny}
-  pod-selector-matches-nothing: {action: warn}
-  peer-matches-nothing: {action: warn}
-  host-network-pods-selected: {action: warn}
-  service-port-not-pod-port: {action: warn}
-  named-port-missing: {action: warn}
-exemptions:
+${defaultRuleEntries(ALL_RULES, '  ')}exemptions:
   - namespaces: [kube-system]
     reason: cluster components manage their own policies
 objectExemptions:

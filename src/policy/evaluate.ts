@@ -18,6 +18,7 @@ import {
   type Finding,
   type NamespaceExemption,
   type OrgPolicy,
+  type ResolvedRule,
   type SkippedRule,
 } from './types.js';
 
@@ -32,9 +33,9 @@ export interface EvaluationInput {
   readonly cluster?: ClusterView;
 }
 
-function namespaceExemption(policy: OrgPolicy, rule: string, namespace: string, cluster: ClusterView | undefined): NamespaceExemption | undefined {
-  return policy.exemptions.find((ex) => {
-    if (ex.rules && !ex.rules.includes(rule)) return false;
+/** The first of the rule's namespace exemptions that covers `namespace`. */
+function namespaceExemption(resolved: ResolvedRule, namespace: string, cluster: ClusterView | undefined): NamespaceExemption | undefined {
+  return resolved.exemptions.find((ex) => {
     if (ex.namespaces?.includes(namespace)) return true;
     if (ex.namespaceSelector && cluster?.ready) {
       const labels = cluster.namespaceLabels(namespace);
@@ -64,14 +65,97 @@ function effectOf(policy: OrgPolicy, action: Exclude<Action, 'off'>): Effect {
   return action;
 }
 
-/** Runs every enabled rule that applies to the operation; never throws. */
-export function evaluateOrgPolicy(
-  input: EvaluationInput,
-  policy: OrgPolicy,
-  rules: readonly AnyRule[],
-  deadline?: Deadline,
-): Evaluation {
-  return runRules(input, policy, rules, deadline);
+/** Runs every enabled rule of the compiled policy that applies to the operation; never throws. */
+export function evaluateOrgPolicy(input: EvaluationInput, policy: OrgPolicy, deadline?: Deadline): Evaluation {
+  const findings: Finding[] = [];
+  const skipped: SkippedRule[] = [];
+  const review = reviewFacts(input, policy);
+  let timedOut = false;
+  for (const resolved of policy.rules) {
+    const { rule } = resolved;
+    if (resolved.action === 'off' || !rule.operations.includes(input.operation)) continue;
+    if (timedOut || deadline?.expired()) {
+      timedOut = true;
+      skipped.push({ rule: rule.id, reason: 'deadline', detail: `review deadline of ${deadline?.ms}ms exceeded` });
+      continue;
+    }
+    const cannot = whyItCannotRun(rule, input);
+    if (cannot) {
+      skipped.push(cannot);
+      continue;
+    }
+    let results: RuleFinding[];
+    try {
+      results = rule.check(input.policy, ruleContext(review.shared, rule, resolved.params, input.cluster));
+    } catch (err) {
+      // A rule bug must not take admission down; it is reported like any other skip.
+      skipped.push({ rule: rule.id, reason: 'rule-failed', detail: `rule failed: ${(err as Error).message}` });
+      continue;
+    }
+    if (results.length > 0) findings.push(...findingsOf(resolved, results, input, policy, review));
+  }
+  return {
+    findings,
+    skipped,
+    ...(timedOut ? { timedOut } : {}),
+    ...(review.exemptByObject ? { objectExemption: review.exemptByObject } : {}),
+  };
+}
+
+/** What does not change from rule to rule within one review: worked out once. */
+interface ReviewFacts {
+  readonly shared: SharedContext;
+  readonly exemptByObject: Evaluation['objectExemption'];
+  /** A metadata-only update: the spec was judged when it was written. */
+  readonly specUnchanged: boolean;
+}
+
+function reviewFacts(input: EvaluationInput, policy: OrgPolicy): ReviewFacts {
+  return {
+    shared: sharedRuleContext(input),
+    exemptByObject: objectExemption(policy, input.policy),
+    specUnchanged: input.operation === 'UPDATE' && input.old !== undefined && sameSpec(input.old, input.policy),
+  };
+}
+
+/** Why a rule cannot judge this review (no ready cluster view, no submitted object), if so. */
+function whyItCannotRun(rule: AnyRule, input: EvaluationInput): SkippedRule | undefined {
+  if (rule.cluster === 'needs' && !input.cluster?.ready) {
+    return input.cluster
+      ? { rule: rule.id, reason: 'cluster-not-synced', detail: 'cluster state not synced' }
+      : { rule: rule.id, reason: 'cluster-off', detail: 'no cluster state' };
+  }
+  if (rule.needsSubmitted && !input.submitted) {
+    return { rule: rule.id, reason: 'needs-submitted-object', detail: 'the object as submitted is not available' };
+  }
+  return undefined;
+}
+
+/** A rule's results as findings, with the action, effect and exemption the policy gives them. */
+function findingsOf(resolved: ResolvedRule, results: readonly RuleFinding[], input: EvaluationInput, policy: OrgPolicy, review: ReviewFacts): Finding[] {
+  const { rule } = resolved;
+  const action = resolved.action as Exclude<Action, 'off'>;
+  const nsExemption = namespaceExemption(resolved, input.namespace, input.cluster);
+  const exemption = nsExemption
+    ? `namespace exemption: ${nsExemption.reason}`
+    : review.exemptByObject?.rules.includes(rule.id)
+      ? `object exemption: ${review.exemptByObject.reason}`
+      : // A metadata-only update (kubectl label/annotate) does not re-judge the spec: refusing a
+        // label change over it would only block unrelated work.
+        review.specUnchanged && rule.operations.includes('CREATE')
+        ? 'the spec is unchanged by this update'
+        : undefined;
+  const effect = exemption ? 'exempt' : effectOf(policy, action);
+  return results.map((r) => ({
+    rule: rule.id,
+    title: rule.title,
+    field: r.field,
+    message: r.message,
+    fix: r.fix ?? rule.remediation,
+    action,
+    effect,
+    ...(exemption ? { exemption } : {}),
+  }));
 }
 
 /** What every rule of one review is given, but its parameters and cluster view. */
@@ -96,74 +180,4 @@ export function sharedRuleContext(input: EvaluationInput): SharedContext {
 export function ruleContext<P>(shared: SharedContext, rule: AnyRule, params: P, cluster: ClusterView | undefined): RuleContext<P> {
   const sees = rule.cluster === 'needs' || (rule.cluster === 'uses' && cluster?.ready);
   return { ...shared, params, cluster: sees ? cluster : undefined };
-}
-
-function runRules(input: EvaluationInput, policy: OrgPolicy, rules: readonly AnyRule[], deadline: Deadline | undefined): Evaluation {
-  const findings: Finding[] = [];
-  const skipped: SkippedRule[] = [];
-  const exemptByObject = objectExemption(policy, input.policy);
-  // A metadata-only update (kubectl label/annotate) does not re-judge the spec: it was judged
-  // when it was written, and refusing a label change over it would only block unrelated work.
-  const specUnchanged = input.operation === 'UPDATE' && input.old !== undefined && sameSpec(input.old, input.policy);
-  let timedOut = false;
-  const shared = sharedRuleContext(input);
-  for (const rule of rules) {
-    const setting = policy.rules.get(rule.id);
-    if (!setting || setting.action === 'off' || !rule.operations.includes(input.operation)) continue;
-    if (timedOut || deadline?.expired()) {
-      timedOut = true;
-      skipped.push({ rule: rule.id, reason: 'deadline', detail: `review deadline of ${deadline?.ms}ms exceeded` });
-      continue;
-    }
-    if (rule.cluster === 'needs' && !input.cluster?.ready) {
-      skipped.push(
-        input.cluster
-          ? { rule: rule.id, reason: 'cluster-not-synced', detail: 'cluster state not synced' }
-          : { rule: rule.id, reason: 'cluster-off', detail: 'no cluster state' },
-      );
-      continue;
-    }
-    if (rule.needsSubmitted && !input.submitted) {
-      skipped.push({ rule: rule.id, reason: 'needs-submitted-object', detail: 'the object as submitted is not available' });
-      continue;
-    }
-    let results: RuleFinding[];
-    try {
-      results = rule.check(input.policy, ruleContext(shared, rule, setting.params, input.cluster));
-    } catch (err) {
-      // A rule bug must not take admission down; it is reported like any other skip.
-      skipped.push({ rule: rule.id, reason: 'rule-failed', detail: `rule failed: ${(err as Error).message}` });
-      continue;
-    }
-    if (results.length === 0) continue;
-    const action = setting.action;
-    // The same for every finding of the rule: worked out once.
-    const nsExemption = namespaceExemption(policy, rule.id, input.namespace, input.cluster);
-    const exemption = nsExemption
-      ? `namespace exemption: ${nsExemption.reason}`
-      : exemptByObject?.rules.includes(rule.id)
-        ? `object exemption: ${exemptByObject.reason}`
-        : specUnchanged && rule.operations.includes('CREATE')
-          ? 'the spec is unchanged by this update'
-          : undefined;
-    const effect = exemption ? 'exempt' : effectOf(policy, action);
-    for (const r of results) {
-      findings.push({
-        rule: rule.id,
-        title: rule.title,
-        field: r.field,
-        message: r.message,
-        fix: r.fix ?? rule.remediation,
-        action,
-        effect,
-        ...(exemption ? { exemption } : {}),
-      });
-    }
-  }
-  return {
-    findings,
-    skipped,
-    ...(timedOut ? { timedOut } : {}),
-    ...(exemptByObject ? { objectExemption: exemptByObject } : {}),
-  };
 }

@@ -1,42 +1,22 @@
 /**
- * Reading the org policy: a file (YAML) or the embedded default, through the same validation.
+ * The org-policy file reader: the one place in policy/ that does I/O, used by the CLI and by the
+ * server's PolicySource (which re-reads the file when it changes).
  */
 import { readFile } from 'node:fs/promises';
 import { NpgError } from '../errors.js';
-import { ALL_RULES } from '../rules/index.js';
-import type { AnyRule } from '../rules/types.js';
-import { loadYamlDocuments } from '../yaml/locate.js';
-import { BUILTIN_POLICY_YAML } from './builtin.js';
-import { formatProblems, resolvePolicy } from './schema.js';
+import { parsePolicy } from './parse.js';
 import type { OrgPolicy } from './types.js';
 
-/** Parses policy text; throws NpgError NPG_POLICY_INVALID listing every problem with its line. */
-export function parsePolicy(text: string, source: string, catalogue: readonly AnyRule[] = ALL_RULES): OrgPolicy {
-  let docs;
+/** The file's text; throws NpgError NPG_POLICY_UNREADABLE when it cannot be read. */
+export async function readPolicyText(path: string): Promise<string> {
   try {
-    docs = loadYamlDocuments(text, source);
-  } catch (err) {
-    const mark = (err as { mark?: { line: number } }).mark;
-    const reason = (err as { reason?: string }).reason ?? (err as Error).message;
-    throw new NpgError('NPG_POLICY_INVALID', `${source}${mark ? ` (line ${mark.line + 1})` : ''}: not valid YAML: ${reason}`);
-  }
-  if (docs.length > 1) throw new NpgError('NPG_POLICY_INVALID', `${source}: holds ${docs.length} YAML documents; an org policy is one`);
-  const doc = docs[0] ?? { value: {}, lines: new Map(), line: 1 };
-  const resolved = resolvePolicy(doc, catalogue, source);
-  if (Array.isArray(resolved)) throw new NpgError('NPG_POLICY_INVALID', `${source} is not a valid org policy:\n${formatProblems(resolved)}`);
-  return resolved;
-}
-
-export function builtinPolicy(): OrgPolicy {
-  return parsePolicy(BUILTIN_POLICY_YAML, 'builtin');
-}
-
-export async function loadPolicyFile(path: string): Promise<OrgPolicy> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (err) {
     throw new NpgError('NPG_POLICY_UNREADABLE', `cannot read org policy ${path}: ${(err as Error).message}`, { cause: err });
   }
-  return parsePolicy(text, path);
+}
+
+/** Reads and compiles a policy file; throws NpgError NPG_POLICY_UNREADABLE or NPG_POLICY_INVALID. */
+export async function loadPolicyFile(path: string): Promise<OrgPolicy> {
+  return parsePolicy(await readPolicyText(path), path);
 }

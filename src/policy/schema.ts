@@ -7,7 +7,7 @@ import { formatFieldPath } from '../k8s/field.js';
 import type { AnyRule } from '../rules/types.js';
 import { valueAt } from '../util/json.js';
 import { type LocatedDocument, lineOf } from '../yaml/locate.js';
-import type { NamespaceExemption, OrgPolicy, RuleSetting } from './types.js';
+import type { NamespaceExemption, OrgPolicy, ResolvedRule } from './types.js';
 
 export const POLICY_API_VERSION = 'netpol-guard.io/v1alpha1';
 export const POLICY_KIND = 'OrgPolicy';
@@ -140,9 +140,10 @@ function checkRuleIds(ids: readonly string[], path: string, known: readonly stri
 }
 
 /**
- * Validates a loaded policy document and resolves every catalogue rule: its action (the file's,
- * else the rule's default) and its parameters (the file's, checked by the rule's own schema,
- * defaults filled in). Returns every problem found, not just the first.
+ * Validates a loaded policy document and compiles it against the rule catalogue: every rule with
+ * its action (the file's, else the rule's default), its parameters (the file's, checked by the
+ * rule's own schema, defaults filled in) and the namespace exemptions that cover it. The review
+ * runs exactly these. Returns every problem found, not just the first.
  */
 export function resolvePolicy(doc: LocatedDocument, catalogue: readonly AnyRule[], source: string): OrgPolicy | PolicyProblem[] {
   const raw = doc.value ?? {};
@@ -150,7 +151,7 @@ export function resolvePolicy(doc: LocatedDocument, catalogue: readonly AnyRule[
   const problems: PolicyProblem[] = [];
   if (!parsed.success) problems.push(...parsed.error.issues.flatMap((i) => describeIssue(i, raw)));
   const known = catalogue.map((r) => r.id);
-  const settings = new Map<string, RuleSetting>();
+  const resolved: { rule: AnyRule; action: ResolvedRule['action']; params: unknown }[] = [];
   const file = parsed.success ? parsed.data : undefined;
   const rawRules = (raw as { rules?: unknown }).rules;
   if (rawRules && typeof rawRules === 'object' && !Array.isArray(rawRules)) {
@@ -169,17 +170,22 @@ export function resolvePolicy(doc: LocatedDocument, catalogue: readonly AnyRule[
       problems.push(...params.error.issues.flatMap((i) => describeIssue(i, rawParams, ['rules', rule.id, 'params'], paramNames)));
       continue;
     }
-    settings.set(rule.id, Object.freeze({ action: config?.action ?? rule.defaultAction, params: Object.freeze(params.data) }));
+    resolved.push({ rule, action: config?.action ?? rule.defaultAction, params: Object.freeze(params.data) });
   }
   file?.exemptions.forEach((ex, i) => ex.rules && checkRuleIds(ex.rules, `exemptions[${i}].rules`, known, problems));
   if (file) checkRuleIds(file.objectExemptions.allowedRules, 'objectExemptions.allowedRules', known, problems);
   if (problems.length > 0 || !file) {
     return problems.map((p) => ({ ...p, line: lineOf(doc, p.path) }));
   }
+  const exemptions = Object.freeze(file.exemptions.map((e) => Object.freeze(e) as NamespaceExemption));
   return Object.freeze({
     mode: file.mode,
-    rules: settings,
-    exemptions: Object.freeze(file.exemptions.map((e) => Object.freeze(e) as NamespaceExemption)),
+    rules: Object.freeze(
+      resolved.map(({ rule, action, params }) =>
+        Object.freeze({ rule, action, params, exemptions: Object.freeze(exemptions.filter((ex) => !ex.rules || ex.rules.includes(rule.id))) }),
+      ),
+    ),
+    exemptions,
     objectExemptions: Object.freeze({ enabled: file.objectExemptions.enabled, allowedRules: Object.freeze([...file.objectExemptions.allowedRules]) }),
     source,
   });

@@ -3,7 +3,7 @@
  * rules, the deadline they run against. The file format and its validation live in schema.ts.
  */
 import type { LabelSelector } from '../k8s/types.js';
-import type { Action } from '../rules/types.js';
+import type { Action, AnyRule } from '../rules/types.js';
 
 /**
  * enforce: each rule's action applies. warn: denials become warnings (roll-out).
@@ -11,9 +11,13 @@ import type { Action } from '../rules/types.js';
  */
 export type Mode = 'enforce' | 'warn' | 'audit';
 
-export interface RuleSetting {
+/** One rule as the policy runs it: its action, its parameters (defaults filled in), its exemptions. */
+export interface ResolvedRule {
+  readonly rule: AnyRule;
   readonly action: Action;
   readonly params: unknown;
+  /** The namespace exemptions that cover this rule, in the policy's order (the first match wins). */
+  readonly exemptions: readonly NamespaceExemption[];
 }
 
 /** Namespaces (by name or label selector) exempt from some or all rules, always with a reason. */
@@ -34,7 +38,8 @@ export interface ObjectExemptions {
 
 export interface OrgPolicy {
   readonly mode: Mode;
-  readonly rules: ReadonlyMap<string, RuleSetting>;
+  /** Every rule of the catalogue the policy was compiled against, in catalogue order. */
+  readonly rules: readonly ResolvedRule[];
   readonly exemptions: readonly NamespaceExemption[];
   readonly objectExemptions: ObjectExemptions;
   /** Where it came from: `builtin` or a file path. */

@@ -4,9 +4,9 @@
  * until a good version arrives.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { describeError, NpgError } from '../errors.js';
-import { builtinPolicy, parsePolicy } from '../policy/load.js';
+import { describeError } from '../errors.js';
+import { readPolicyText } from '../policy/load.js';
+import { builtinPolicy, parsePolicy } from '../policy/parse.js';
 import type { OrgPolicy } from '../policy/types.js';
 import { FileWatch, type WatchLogger } from '../util/watch-files.js';
 import type { CheckResult } from './readiness.js';
@@ -57,7 +57,7 @@ export class PolicySource {
       log.info({ policy: 'builtin', mode: source.current.mode }, 'org policy loaded');
       return source;
     }
-    const text = await readText(path);
+    const text = await readPolicyText(path);
     const source = new PolicySource(parsePolicy(text, path), path, log, opts);
     source.hash = digest(text);
     log.info({ policy: path, mode: source.current.mode }, 'org policy loaded');
@@ -107,7 +107,7 @@ export class PolicySource {
     if (!this.path) return;
     let text: string;
     try {
-      text = await readText(this.path);
+      text = await readPolicyText(this.path);
     } catch (err) {
       return this.fail(describeError(err), '');
     }
@@ -133,14 +133,6 @@ export class PolicySource {
     if (hash) this.hash = hash;
     this.log.error({ policy: this.path, err: message }, 'org policy reload failed; the last good policy stays in force');
     this.events.onReload?.(false);
-  }
-}
-
-async function readText(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    throw new NpgError('NPG_POLICY_UNREADABLE', `cannot read org policy ${path}: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -7,7 +7,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { describeError, NpgError } from '../errors.js';
-import { ALL_RULES } from '../rules/index.js';
 import { ensureDevCertificates } from '../tls/dev-certs.js';
 import { CertificateSource, tlsServerOptions } from '../tls/source.js';
 import { VERSION } from '../version.js';
@@ -112,7 +111,7 @@ export async function startServer(options: ServeOptions, log: Logger = processLo
     metrics,
     context: () => {
       const view = cluster.view();
-      return { policy: policy.policy(), rules: ALL_RULES, ...(view ? { cluster: view } : {}) };
+      return { policy: policy.policy(), ...(view ? { cluster: view } : {}) };
     },
     deadlineMs: options.deadlineMs,
     failureMode: options.failureMode,

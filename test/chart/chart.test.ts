@@ -13,13 +13,19 @@ import yaml from 'js-yaml';
 import { z } from 'zod';
 import { CLUSTER_RBAC_RULES } from '../../src/cluster/resources.js';
 import { BUILTIN_POLICY_YAML } from '../../src/policy/builtin.js';
-import { builtinPolicy, parsePolicy } from '../../src/policy/load.js';
+import { builtinPolicy, parsePolicy } from '../../src/policy/parse.js';
 import type { OrgPolicy } from '../../src/policy/types.js';
 import { reviewNetworkPolicy } from '../../src/review.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { SERVE_FLAGS, parseServeOptions } from '../../src/server/options.js';
 import { restrictedViolations } from './pod-security.js';
 import { CHART_DIR, FULLNAME, NAMESPACE, type K8sObject, type Rendered, notes, render, runHelm, template } from './render.js';
+
+/** A rule's action and parameters in a compiled policy. */
+function setting(policy: OrgPolicy, id: string): { action: string; params: unknown } | undefined {
+  const r = policy.rules.find((x) => x.rule.id === id);
+  return r && { action: r.action, params: r.params };
+}
 
 const CERT_MANAGER = ['--api-versions', 'cert-manager.io/v1'];
 /** The optional mutating webhook, on. */
@@ -50,14 +56,14 @@ function policyOf(r: Rendered): OrgPolicy {
 }
 
 function comparable(p: OrgPolicy) {
-  return { mode: p.mode, rules: Object.fromEntries(p.rules), exemptions: p.exemptions, objectExemptions: p.objectExemptions };
+  return { mode: p.mode, rules: Object.fromEntries(p.rules.map((r) => [r.rule.id, { action: r.action, params: r.params }])), exemptions: p.exemptions, objectExemptions: p.objectExemptions };
 }
 
 /** The chart's own NetworkPolicy through the same decision function the webhook uses. */
 function reviewOwn(np: K8sObject, policy: OrgPolicy) {
   return reviewNetworkPolicy(
     { operation: 'CREATE', object: np, namespace: NAMESPACE, strictFields: true, includeApiWarnings: true },
-    { policy, rules: ALL_RULES },
+    { policy },
   );
 }
 
@@ -472,12 +478,12 @@ policy:
   const r = await render({ values });
   const policy = policyOf(r);
   t.equal(policy.mode, 'audit');
-  t.equal(policy.rules.get('ipblock-world')?.action, 'deny');
-  t.equal(policy.rules.get('allow-all-ingress')?.action, 'off');
-  t.same(policy.rules.get('cidr-too-wide'), { action: 'deny', params: { ipv4MinPrefix: 20, ipv6MinPrefix: 48 } });
-  t.same(policy.rules.get('ipblock-cluster-cidr')?.params, { podCIDRs: ['10.244.0.0/16'], serviceCIDRs: ['10.96.0.0/12'] });
-  t.equal(policy.rules.get('ipblock-cluster-cidr')?.action, 'warn', 'values merge: the default action stays');
-  t.match(policy.rules.get('protected-policy')?.params, { allowedUsers: ['system:serviceaccount:flux-system:kustomize-controller'], allowedGroups: ['system:masters'] });
+  t.equal(setting(policy, 'ipblock-world')?.action, 'deny');
+  t.equal(setting(policy, 'allow-all-ingress')?.action, 'off');
+  t.same(setting(policy, 'cidr-too-wide'), { action: 'deny', params: { ipv4MinPrefix: 20, ipv6MinPrefix: 48 } });
+  t.same(setting(policy, 'ipblock-cluster-cidr')?.params, { podCIDRs: ['10.244.0.0/16'], serviceCIDRs: ['10.96.0.0/12'] });
+  t.equal(setting(policy, 'ipblock-cluster-cidr')?.action, 'warn', 'values merge: the default action stays');
+  t.match(setting(policy, 'protected-policy')?.params, { allowedUsers: ['system:serviceaccount:flux-system:kustomize-controller'], allowedGroups: ['system:masters'] });
   t.equal(policy.exemptions.length, 2);
   t.match(await notes({ values }), /- policy\.mode is audit: nothing is denied/);
   // The chart's own NetworkPolicy under this stricter policy.

@@ -13,7 +13,7 @@ import { staticClusterView } from '../../src/cluster/static.js';
 import { NpgError } from '../../src/errors.js';
 import { admitNetworkPolicy } from '../../src/netpol/admit.js';
 import { decodeNetworkPolicy } from '../../src/netpol/decode.js';
-import { builtinPolicy } from '../../src/policy/load.js';
+import { builtinPolicy } from '../../src/policy/parse.js';
 import { reviewNetworkPolicy } from '../../src/review.js';
 import { ruleContext, sharedRuleContext } from '../../src/policy/evaluate.js';
 import { ALL_RULES } from '../../src/rules/index.js';
@@ -158,7 +158,7 @@ t.test('every cluster rule flags and passes through a loaded static view', async
 t.test('through reviewNetworkPolicy: warnings, a denial, and visible skips', async (t) => {
   const policy = builtinPolicy();
   const review = (object: unknown, cluster?: ReturnType<typeof staticClusterView>) =>
-    reviewNetworkPolicy({ operation: 'CREATE', object, strictFields: true, includeApiWarnings: false }, { policy, rules: ALL_RULES, ...(cluster ? { cluster } : {}) });
+    reviewNetworkPolicy({ operation: 'CREATE', object, strictFields: true, includeApiWarnings: false }, { policy, ...(cluster ? { cluster } : {}) });
 
   const cluster = staticClusterView(SHOP, 'test');
   const wrongPort = makeNetworkPolicy((np) => (np.metadata!.namespace = 'default'), withPodSelector({ matchLabels: { app: 'hello' } }), withIngressPorts(port('TCP', 80)));
@@ -212,7 +212,7 @@ t.test('rules that only use the cluster run without it, and get it only when rea
     spec: { podSelector: { matchLabels: { app: 'myapp' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr: '10.244.0.0/16' } }] }] },
   };
   const run = (cluster?: ReturnType<typeof staticClusterView>) =>
-    reviewNetworkPolicy({ operation: 'CREATE', object: seed002, strictFields: true, includeApiWarnings: false }, { policy, rules: ALL_RULES, ...(cluster ? { cluster } : {}) }).warnings.filter((w) =>
+    reviewNetworkPolicy({ operation: 'CREATE', object: seed002, strictFields: true, includeApiWarnings: false }, { policy, ...(cluster ? { cluster } : {}) }).warnings.filter((w) =>
       w.startsWith('[ipblock-cluster-cidr]'),
     );
   t.same(run(), [], 'no pod CIDR known: nothing');

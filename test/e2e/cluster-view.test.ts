@@ -12,9 +12,8 @@ import { join } from 'node:path';
 import t from 'tap';
 import { CLUSTER_RBAC_RULES, createInformerClusterView } from '../../src/cluster/informers.js';
 import type { ClusterView } from '../../src/cluster/view.js';
-import { builtinPolicy } from '../../src/policy/load.js';
+import { builtinPolicy } from '../../src/policy/parse.js';
 import { reviewNetworkPolicy } from '../../src/review.js';
-import { ALL_RULES } from '../../src/rules/index.js';
 import { type Cluster, newWorkDir, startCluster } from './harness/cluster.js';
 
 const STALE_AFTER_SECONDS = 4;
@@ -176,7 +175,7 @@ spec:
 const policy = (namespace: string, spec: unknown) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace }, spec });
 
 function review(object: unknown, cluster: ClusterView) {
-  return reviewNetworkPolicy({ operation: 'CREATE', object, strictFields: true, includeApiWarnings: false }, { policy: builtinPolicy(), rules: ALL_RULES, cluster });
+  return reviewNetworkPolicy({ operation: 'CREATE', object, strictFields: true, includeApiWarnings: false }, { policy: builtinPolicy(), cluster });
 }
 
 async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {

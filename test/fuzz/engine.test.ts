@@ -5,12 +5,11 @@
  */
 import fc from 'fast-check';
 import t from 'tap';
-import { builtinPolicy } from '../../src/policy/load.js';
+import { builtinPolicy } from '../../src/policy/parse.js';
 import { reviewNetworkPolicy } from '../../src/review.js';
-import { ALL_RULES } from '../../src/rules/index.js';
 import { hostileValueArb, mutatedPolicyArb, validPolicyArb } from '../helpers/arbitraries.js';
 
-const ctx = { policy: builtinPolicy(), rules: ALL_RULES };
+const ctx = { policy: builtinPolicy() };
 const operationArb = fc.constantFrom('CREATE', 'UPDATE', 'DELETE') as fc.Arbitrary<'CREATE' | 'UPDATE' | 'DELETE'>;
 const objectArb = fc.oneof(validPolicyArb, mutatedPolicyArb, mutatedPolicyArb, hostileValueArb);
 

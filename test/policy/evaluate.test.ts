@@ -4,7 +4,7 @@
  */
 import t from 'tap';
 import type { ClusterView } from '../../src/cluster/view.js';
-import { parsePolicy } from '../../src/policy/load.js';
+import { parsePolicy } from '../../src/policy/parse.js';
 import { type ReviewContext, type ReviewRequest, reviewNetworkPolicy } from '../../src/review.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import type { AnyRule } from '../../src/rules/types.js';
@@ -26,7 +26,7 @@ const request = (object: unknown, extra: Partial<ReviewRequest> = {}): ReviewReq
 });
 const ctx = (policyYaml: string, extra: Partial<ReviewContext> = {}): ReviewContext => ({
   policy: parsePolicy(policyYaml, 'test.yaml'),
-  rules: ALL_RULES,
+
   ...extra,
 });
 const effects = (r: ReturnType<typeof reviewNetworkPolicy>) => r.evaluation.findings.map((f) => `${f.rule}:${f.effect}`).sort();
@@ -112,17 +112,17 @@ t.test('skipped rules are said out loud', async (t) => {
     check: () => [{ field: 'spec', message: 'x' }],
   };
   const policy = parsePolicy('', 'p.yaml', [needsCluster]);
-  const r = reviewNetworkPolicy(request(world), { policy, rules: [needsCluster] });
+  const r = reviewNetworkPolicy(request(world), { policy });
   t.same(r.evaluation.skipped, [{ rule: 'needs-cluster', reason: 'cluster-off', detail: 'no cluster state' }]);
   t.equal(r.auditAnnotations['skipped-rules'], undefined, 'cluster state off by configuration is not repeated per request');
   t.same(r.notRun, [], 'nor counted among the rules not run (logs, metrics)');
-  const stale = reviewNetworkPolicy(request(world), { policy, rules: [needsCluster], cluster: stubClusterView({ ready: false }) });
+  const stale = reviewNetworkPolicy(request(world), { policy, cluster: stubClusterView({ ready: false }) });
   t.same(JSON.parse(stale.auditAnnotations['skipped-rules'] ?? '[]'), [{ rule: 'needs-cluster', reason: 'cluster state not synced' }], 'a cluster that is not synced is');
   t.same(stale.warnings, ['netpol-guard: cluster state not synced; rules not run: needs-cluster'], 'and the person applying is told');
   t.same(stale.notRun, [{ rule: 'needs-cluster', reason: 'cluster-not-synced', detail: 'cluster state not synced' }], 'one list for the annotation, the log line and the metric');
   t.same(r.warnings, [], 'cluster state off by configuration is no warning');
   const throwing: AnyRule = { ...needsCluster, id: 'broken', cluster: 'none', check: () => { throw new Error('boom'); } };
-  const r2 = reviewNetworkPolicy(request(world), { policy: parsePolicy('', 'p.yaml', [throwing]), rules: [throwing] });
+  const r2 = reviewNetworkPolicy(request(world), { policy: parsePolicy('', 'p.yaml', [throwing]), });
   t.same(r2.evaluation.skipped, [{ rule: 'broken', reason: 'rule-failed', detail: 'rule failed: boom' }], 'a failing rule is a skip, not a crash');
   t.equal(r2.allowed, true);
 });
