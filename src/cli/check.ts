@@ -5,12 +5,25 @@ import { NpgError } from '../errors.js';
 import { parseCommandLine } from './args.js';
 import { loadPolicyFile } from '../policy/load.js';
 import { builtinPolicy } from '../policy/parse.js';
+import type { OrgPolicy } from '../policy/types.js';
 import type { ReviewContext } from '../review.js';
-import { ALL_RULES } from '../rules/index.js';
-import { checkObjects, exitCode } from './check-core.js';
+import { type CheckReport, checkObjects, exitCode } from './check-core.js';
 import { COLOR, PLAIN, renderJson, renderSarif, renderText } from './check-render.js';
 import { loadClusterState } from '../cluster/load-state.js';
+import { type FormatTable, defaultFormat, formatsForUsage, rendererFor } from './formats.js';
 import { readInputs } from './inputs.js';
+
+interface CheckOutput {
+  readonly report: CheckReport;
+  readonly policy: OrgPolicy;
+  readonly color: boolean;
+}
+
+const CHECK_FORMATS: FormatTable<CheckOutput> = {
+  text: ({ report, color }) => renderText(report, color ? COLOR : PLAIN),
+  json: ({ report }) => renderJson(report),
+  sarif: ({ report, policy }) => renderSarif(report, policy.rules.map((r) => r.rule)),
+};
 
 export const CHECK_USAGE = `Usage: netpol-guard check [options] PATH...
 
@@ -22,7 +35,7 @@ Options:
   --policy FILE           org policy (default: the built-in one)
   --cluster-state PATH    manifests of the cluster (namespaces, pods, services...) for cluster-aware rules
   --namespace NS          namespace for objects without one (default: "default", as kubectl's usual)
-  -o, --output FORMAT     text (default), json or sarif
+  -o, --output FORMAT     ${formatsForUsage(CHECK_FORMATS)}
   --strict                exit 1 on warnings too
   --no-color              plain text even on a terminal
 
@@ -36,7 +49,7 @@ export async function runCheck(argv: string[]): Promise<number> {
       policy: { type: 'string' },
       'cluster-state': { type: 'string', multiple: true },
       namespace: { type: 'string' },
-      output: { type: 'string', short: 'o', default: 'text' },
+      output: { type: 'string', short: 'o', default: defaultFormat(CHECK_FORMATS) },
       strict: { type: 'boolean', default: false },
       'no-color': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
@@ -48,7 +61,7 @@ export async function runCheck(argv: string[]): Promise<number> {
     process.stdout.write(CHECK_USAGE);
     return 0;
   }
-  if (!['text', 'json', 'sarif'].includes(values.output)) throw new NpgError('NPG_OPTION_INVALID', `-o must be text, json or sarif, got ${JSON.stringify(values.output)}`);
+  const render = rendererFor(CHECK_FORMATS, values.output);
   if (positionals.length === 0) throw new NpgError('NPG_OPTION_INVALID', `no input given\n\n${CHECK_USAGE}`);
 
   const policy = values.policy ? await loadPolicyFile(values.policy) : builtinPolicy();
@@ -57,11 +70,7 @@ export async function runCheck(argv: string[]): Promise<number> {
   const { objects, errors, files } = await readInputs(positionals);
   const report = checkObjects(objects, errors, files, ctx, values.namespace);
 
-  if (values.output === 'json') process.stdout.write(renderJson(report));
-  else if (values.output === 'sarif') process.stdout.write(renderSarif(report, ALL_RULES));
-  else {
-    const color = !values['no-color'] && process.stdout.isTTY === true && !process.env.NO_COLOR;
-    process.stdout.write(renderText(report, color ? COLOR : PLAIN));
-  }
+  const color = !values['no-color'] && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  process.stdout.write(render({ report, policy, color }));
   return exitCode(report, values.strict);
 }

@@ -3,11 +3,26 @@
  */
 import { NpgError } from '../errors.js';
 import { parseCommandLine } from './args.js';
-import { explainNetworkPolicy } from '../netpol/explain/index.js';
+import { type Explanation, explainNetworkPolicy } from '../netpol/explain/index.js';
 import { lineOf } from '../yaml/locate.js';
 import { isNetworkPolicyDocument } from './check-core.js';
 import { renderExplanationJson, renderExplanationsText } from './explain-render.js';
-import { readInputs } from './inputs.js';
+import { type FormatTable, defaultFormat, formatsForUsage, rendererFor } from './formats.js';
+import { type InputObject, readInputs } from './inputs.js';
+
+interface ExplainOutput {
+  readonly explanations: readonly Explanation[];
+  readonly policies: readonly InputObject[];
+}
+
+const EXPLAIN_FORMATS: FormatTable<ExplainOutput> = {
+  text: ({ explanations, policies }) =>
+    renderExplanationsText(
+      explanations,
+      policies.map((o) => ({ lineOf: (field: string) => lineOf(o.located, o.prefix ? (field ? `${o.prefix}.${field}` : o.prefix) : field) })),
+    ),
+  json: ({ explanations }) => renderExplanationJson(explanations),
+};
 
 export const EXPLAIN_USAGE = `Usage: netpol-guard explain [options] PATH...
 
@@ -17,7 +32,7 @@ and what is denied as a consequence.
 
 Options:
   --namespace NS        namespace for objects without one
-  -o, --output FORMAT   text (default) or json
+  -o, --output FORMAT   ${formatsForUsage(EXPLAIN_FORMATS)}
 `;
 
 export async function runExplain(argv: string[]): Promise<number> {
@@ -25,7 +40,7 @@ export async function runExplain(argv: string[]): Promise<number> {
     argv,
     {
       namespace: { type: 'string' },
-      output: { type: 'string', short: 'o', default: 'text' },
+      output: { type: 'string', short: 'o', default: defaultFormat(EXPLAIN_FORMATS) },
       help: { type: 'boolean', short: 'h' },
     },
     EXPLAIN_USAGE,
@@ -35,17 +50,12 @@ export async function runExplain(argv: string[]): Promise<number> {
     process.stdout.write(EXPLAIN_USAGE);
     return 0;
   }
-  if (!['text', 'json'].includes(values.output)) throw new NpgError('NPG_OPTION_INVALID', `-o must be text or json, got ${JSON.stringify(values.output)}`);
+  const render = rendererFor(EXPLAIN_FORMATS, values.output);
   if (positionals.length === 0) throw new NpgError('NPG_OPTION_INVALID', `no input given\n\n${EXPLAIN_USAGE}`);
   const { objects, errors } = await readInputs(positionals);
   for (const e of errors) process.stderr.write(`netpol-guard: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
   const policies = objects.filter((o) => isNetworkPolicyDocument(o.value));
   const explanations = policies.map((o) => explainNetworkPolicy(o.value, values.namespace ? { namespace: values.namespace } : {}));
-  if (values.output === 'json') {
-    process.stdout.write(renderExplanationJson(explanations));
-  } else {
-    const lineOpts = policies.map((o) => ({ lineOf: (field: string) => lineOf(o.located, o.prefix ? (field ? `${o.prefix}.${field}` : o.prefix) : field) }));
-    process.stdout.write(renderExplanationsText(explanations, lineOpts));
-  }
+  process.stdout.write(render({ explanations, policies }));
   return errors.length > 0 ? 2 : 0;
 }
