@@ -69,5 +69,3 @@ export function formatWarnings(lines: readonly string[]): string[] {
   }
   return out;
 }
-
-export const WARNING_SOFT_LIMIT = SOFT_LIMIT;

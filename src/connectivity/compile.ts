@@ -1,5 +1,5 @@
 /**
- * Policies compiled once per model: selectors to matchers (rules/cluster-match.ts's one
+ * Policies compiled once per model: selectors to matchers (rules/lib/cluster-match.ts's one
  * selectorMatcher), ipBlocks and networks to shared blocks, effective policyTypes from the API
  * server's defaulting (netpol/defaults.ts).
  */

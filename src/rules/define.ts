@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { Operation } from '../admission/types.js';
-import type { Action, ClusterRuleContext, ClusterUse, Rule, RuleContext, RuleFinding } from './types.js';
+import type { ClusterRuleContext, ClusterUse, Rule, RuleContext, RuleFinding } from './types.js';
 import type { NetworkPolicy } from '../k8s/types.js';
 
 /** The parameters of a rule that has none: an empty object, unknown keys rejected. */
@@ -12,14 +12,8 @@ const NO_PARAMS = z.strictObject({});
 
 const DEFAULT_OPERATIONS: readonly Operation[] = ['CREATE', 'UPDATE'];
 
-export interface RuleDefinition<P, C extends ClusterUse> {
-  readonly id: string;
-  readonly title: string;
-  readonly description: string;
-  readonly remediation: string;
-  /** The action of the built-in org policy and of a policy file that does not name the rule. */
-  readonly defaultAction: Action;
-  readonly seeds: readonly string[];
+/** A rule as written: what it is and how it judges; the rest has defaults. */
+export interface RuleDefinition<P, C extends ClusterUse> extends Pick<Rule<P>, 'id' | 'title' | 'description' | 'remediation' | 'defaultAction' | 'seeds'> {
   /** Default: false. */
   readonly needsSubmitted?: boolean;
   /** Default: none. */

@@ -15,8 +15,6 @@ const PARAMS = z.strictObject({
     .describe('With cluster state: labels of the cluster DNS pods (CoreDNS keeps kube-dns\'s k8s-app=kube-dns).'),
 });
 
-export type EgressDnsParams = z.infer<typeof PARAMS>;
-
 /** The submitted egress port entries written as `port: 53` without a protocol (TCP only). */
 function bare53(submitted: NetworkPolicy | undefined): string[] {
   const out: string[] = [];

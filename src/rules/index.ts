@@ -54,7 +54,3 @@ export const ALL_RULES: readonly AnyRule[] = Object.freeze([
   servicePortNotPodPort,
   namedPortMissing,
 ]);
-
-export function ruleById(id: string): AnyRule | undefined {
-  return ALL_RULES.find((r) => r.id === id);
-}

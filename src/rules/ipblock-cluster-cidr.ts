@@ -11,8 +11,6 @@ const PARAMS = z.strictObject({
   serviceCIDRs: cidrList.describe('The cluster\'s service network(s).'),
 });
 
-export type ClusterCIDRParams = z.infer<typeof PARAMS>;
-
 /** Findings for every ipBlock overlapping the given networks, unless they are entirely excepted. */
 function clusterCidrFindings(peers: readonly PeerAt[], networks: { kind: 'pod' | 'service'; cidr: string; from?: string }[]): RuleFinding[] {
   const parsed = networks.map((n) => ({ network: n, range: toRange(n.cidr) })).filter((n): n is { network: typeof n.network; range: ParsedRange } => !!n.range);

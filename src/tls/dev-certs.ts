@@ -17,8 +17,6 @@ import { classifySan, formatSan, parseSubjectAltNames, sameSan, uniqueSans, type
  */
 const loadIssuer = () => import('./issue.js');
 
-export const DEFAULT_DEV_CERT_DIR = 'certs/dev';
-
 export interface DevCertificateOptions {
   dir: string;
   /** Extra DNS names or IP addresses, e.g. `netpol-guard.netpol-guard.svc`, beside the loopback ones. */
