@@ -2,10 +2,12 @@
  * reviewNetworkPolicy: the one decision function. The webhook and the CLI both call it, so they
  * give the same verdict for the same object, org policy and cluster state. Pure: no I/O.
  *
- * Order of judgement: the object must decode (else 400 BadRequest, as the API server's decoder
- * would answer); it must pass the API server's validation (else 422 Invalid, byte-for-byte the
- * API server's causes); then the org-policy rules run, and any finding whose effect is `deny`
- * makes a 403 Forbidden listing every violation.
+ * Order of judgement, the API server's own: the object must decode (else 400 BadRequest, as the
+ * API server's decoder would answer); it must pass the API server's validation (else 422 Invalid,
+ * byte-for-byte the API server's causes, whatever the org policy says); only then can an org-policy
+ * finding whose effect is `deny` make a 403 Forbidden listing every violation. The org rules
+ * still run on an invalid object: their findings reach the person as warnings and the audit
+ * annotations, never inside the Invalid status.
  */
 import type { ClusterView } from './cluster/view.js';
 import type { FieldError } from './k8s/field.js';
@@ -26,6 +28,7 @@ import { evaluateOrgPolicy } from './policy/evaluate.js';
 import type { Deadline, Evaluation, Finding, OrgPolicy, SkippedRule } from './policy/types.js';
 
 import type { Operation, UserInfo } from './admission/types.js';
+import { findingLine, findingWarning } from './finding-lines.js';
 import { formatWarnings } from './warnings.js';
 
 export interface ReviewRequest {
@@ -90,18 +93,6 @@ export interface Review {
 
 const NO_EVALUATION: Evaluation = { findings: [], skipped: [] };
 
-/** `[rule-id] field.path: what is wrong; how to fix` — the line a person acts on. */
-export function findingLine(f: Finding, withFix = true): string {
-  const where = f.field ? `${f.field}: ` : '';
-  return withFix ? `[${f.rule}] ${where}${f.message}; ${f.fix}` : `[${f.rule}] ${where}${f.message}`;
-}
-
-/** With the fix when the line stays within what the API server passes on whole (256 characters). */
-function warningLine(f: Finding): string {
-  const full = findingLine(f);
-  return full.length <= 256 ? full : findingLine(f, false);
-}
-
 function objectName(np: NetworkPolicy | undefined, raw: unknown): string {
   const fromTyped = np?.metadata?.name || np?.metadata?.generateName;
   if (fromTyped) return fromTyped;
@@ -129,11 +120,10 @@ function auditAnnotationsFor(verdict: Verdict, evaluation: Evaluation, notRun: r
   return out;
 }
 
-function denialMessage(name: string, namespace: string, denies: readonly Finding[], fieldErrors: readonly FieldError[]): string {
+function denialMessage(name: string, namespace: string, denies: readonly Finding[]): string {
   const lines = [
     `NetworkPolicy ${JSON.stringify(name)} in namespace ${JSON.stringify(namespace)} violates the cluster's NetworkPolicy rules:`,
     ...denies.map((f) => findingLine(f)),
-    ...fieldErrors.map((e) => `[invalid] ${e.toString()}`),
   ];
   return lines.join('\n');
 }
@@ -184,12 +174,14 @@ function conclude(
   if (blockingDecode.length > 0) {
     verdict = 'malformed';
     status = badRequestStatus(decodeMessage(blockingDecode));
-  } else if (denies.length > 0) {
-    verdict = 'forbidden';
-    status = forbiddenStatus(NETWORK_POLICY_GROUP_KIND, name, denialMessage(name, namespace, denies, fieldErrors));
   } else if (fieldErrors.length > 0) {
+    // Invalid before Forbidden: the API server would answer this itself, before any validating
+    // webhook is asked; the org policy's say on an invalid object is only a warning.
     verdict = 'invalid';
     status = invalidStatus(NETWORK_POLICY_GROUP_KIND, name, fieldErrors);
+  } else if (denies.length > 0) {
+    verdict = 'forbidden';
+    status = forbiddenStatus(NETWORK_POLICY_GROUP_KIND, name, denialMessage(name, namespace, denies));
   }
   // The warning lines, in order: notes about the review itself, the API server's own, findings.
   const lines: string[] = [];
@@ -210,7 +202,10 @@ function conclude(
   if (unsynced.length) lines.push(`netpol-guard: cluster state not synced; rules not run: ${unsynced.join(', ')}`);
   const apiWarnings = api?.warnings ?? [];
   if (req.includeApiWarnings) for (const w of apiWarnings) lines.push(w);
-  for (const f of warned) lines.push(warningLine(f));
+  // On an invalid object the denials are not the answer; the person still hears of them, before
+  // the rest, as what will be denied once the object is valid.
+  if (verdict === 'invalid') for (const f of denies) lines.push(findingWarning(f, true));
+  for (const f of warned) lines.push(findingWarning(f));
   return {
     verdict,
     allowed: verdict === 'allowed',
@@ -229,15 +224,18 @@ function conclude(
   };
 }
 
-export function reviewNetworkPolicy(req: ReviewRequest, ctx: ReviewContext): Review {
-  if (req.operation === 'DELETE' || req.operation === 'CONNECT') return reviewDelete(req, ctx);
-  const api = admitNetworkPolicy({
-    operation: req.operation,
+function admitRequest(req: ReviewRequest): ApiVerdict {
+  return admitNetworkPolicy({
+    operation: req.operation as 'CREATE' | 'UPDATE',
     object: req.object,
     oldObject: req.operation === 'UPDATE' ? req.oldObject : undefined,
     namespace: req.namespace,
     warnings: req.includeApiWarnings,
   });
+}
+
+/** The org rules on what the API server made of the object, then the verdict. */
+function judge(req: ReviewRequest, ctx: ReviewContext, api: ApiVerdict): Review {
   const np = api.defaulted;
   const name = objectName(np, req.object);
   const namespace = np?.metadata?.namespace || req.namespace || '';
@@ -258,4 +256,31 @@ export function reviewNetworkPolicy(req: ReviewRequest, ctx: ReviewContext): Rev
       )
     : NO_EVALUATION;
   return conclude(req, ctx, name, namespace, api, evaluation);
+}
+
+export function reviewNetworkPolicy(req: ReviewRequest, ctx: ReviewContext): Review {
+  if (req.operation === 'DELETE' || req.operation === 'CONNECT') return reviewDelete(req, ctx);
+  return judge(req, ctx, admitRequest(req));
+}
+
+export interface MutationAnswer {
+  /** The defaulting patch (RFC 6902) from the submitted object. */
+  readonly patch: readonly PatchOperation[];
+  /** Set when the API server will reject the object: the whole review, verdict `invalid`. */
+  readonly invalid?: Review;
+}
+
+/**
+ * What /mutate answers. The API server asks mutating webhooks before it validates, and rejects an
+ * invalid object itself before any validating webhook is asked: /mutate is the one door that sees
+ * the objects the API server will reject. For those it answers what the API server would (422
+ * Invalid), with the org findings as warnings, since no other door will report them. A valid
+ * object gets its defaulting patch only: the validating webhook judges it. An object that cannot
+ * be decoded (the API server already decoded it) is left to the API server too.
+ */
+export function reviewMutation(req: ReviewRequest, ctx: ReviewContext): MutationAnswer {
+  if (req.operation !== 'CREATE' && req.operation !== 'UPDATE') return { patch: [] };
+  const api = admitRequest(req);
+  if (api.fieldErrors.length === 0) return { patch: api.patch };
+  return { patch: api.patch, invalid: judge(req, ctx, api) };
 }

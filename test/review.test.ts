@@ -5,7 +5,8 @@
 import t from 'tap';
 import { parsePolicy } from '../src/policy/parse.js';
 import { type ReviewRequest, reviewNetworkPolicy } from '../src/review.js';
-import { fromIPBlock, makeNetworkPolicy, port, toIPBlock, withIngressPorts } from './helpers/netpol.js';
+import { fromIPBlock, makeNetworkPolicy, port, toIPBlock, withIngressPorts, withPolicyTypes } from './helpers/netpol.js';
+import { ALL_RULES } from '../src/rules/index.js';
 
 // The API server's stages alone: a policy compiled against no org-policy rules.
 const ctx = { policy: parsePolicy('', 'no rules', []) };
@@ -31,6 +32,39 @@ t.test('an invalid policy is denied with the API server 422', async (t) => {
   t.same(r.status?.details?.causes, [
     { reason: 'FieldValueNotSupported', message: 'Unsupported value: "ICMP": supported values: "TCP", "UDP", "SCTP"', field: 'spec.ingress[0].ports[0].protocol' },
   ]);
+});
+
+t.test('invalid before forbidden: an invalid object that trips a deny rule gets the API server 422 only', async (t) => {
+  // policyTypes [foo, bar] with egress rules: two field errors, and rules-without-policy-type (deny).
+  const object = makeNetworkPolicy(toIPBlock({ cidr: '0.0.0.0/0' }), withPolicyTypes('foo', 'bar'));
+  const r = reviewNetworkPolicy({ operation: 'CREATE', object, strictFields: true, includeApiWarnings: true }, { policy: parsePolicy('', 'built-in', ALL_RULES) });
+  t.ok(r.evaluation.findings.some((f) => f.rule === 'rules-without-policy-type' && f.effect === 'deny'), 'the deny rule did fire');
+  t.equal(r.verdict, 'invalid');
+  t.same(r.status, {
+    status: 'Failure',
+    message:
+      'NetworkPolicy.networking.k8s.io "foo" is invalid: [spec.policyTypes[0]: Unsupported value: "foo": supported values: "Ingress", "Egress", spec.policyTypes[1]: Unsupported value: "bar": supported values: "Ingress", "Egress"]',
+    reason: 'Invalid',
+    details: {
+      group: 'networking.k8s.io',
+      kind: 'NetworkPolicy',
+      name: 'foo',
+      causes: [
+        { reason: 'FieldValueNotSupported', message: 'Unsupported value: "foo": supported values: "Ingress", "Egress"', field: 'spec.policyTypes[0]' },
+        { reason: 'FieldValueNotSupported', message: 'Unsupported value: "bar": supported values: "Ingress", "Egress"', field: 'spec.policyTypes[1]' },
+      ],
+    },
+    code: 422,
+  }, 'nothing of the org policy inside the Invalid status');
+  t.match(r.warnings, [/would deny once valid: \[rules-without-policy-type\] spec\.egress: /, /\[ipblock-world\] /], 'the denial and the warning reach the person as warnings');
+  t.same(r.auditAnnotations, { verdict: 'invalid', rules: 'rules-without-policy-type,ipblock-world' });
+  const valid = reviewNetworkPolicy(
+    { operation: 'CREATE', object: makeNetworkPolicy(toIPBlock({ cidr: '0.0.0.0/0' }), withPolicyTypes('Ingress')), strictFields: true, includeApiWarnings: true },
+    { policy: parsePolicy('', 'built-in', ALL_RULES) },
+  );
+  t.equal(valid.verdict, 'forbidden', 'the same rule on a valid object is a 403');
+  t.equal(valid.status?.code, 403);
+  t.notMatch(valid.status?.message, /invalid/);
 });
 
 t.test('unknown fields: errors for the CLI, ignored by the webhook', async (t) => {

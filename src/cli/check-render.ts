@@ -3,6 +3,7 @@
  * terminal), JSON (the CheckReport, documented in docs/cli.md), and SARIF 2.1.0 for
  * code-scanning tools.
  */
+import { isFindingWarning } from '../finding-lines.js';
 import { catalogueEntries } from './rules-catalogue.js';
 import type { AnyRule } from '../rules/types.js';
 import { VERSION } from '../version.js';
@@ -47,13 +48,13 @@ export function renderText(report: CheckReport, s: Style): string {
       out.push(`  NetworkPolicy ${r.namespace}/${r.name || '(no name)'} ${s.dim(`(line ${r.line})`)}: ${verdictText(r, s)}`);
       if (r.namespaceAssumed) out.push(`    ${s.dim(`note: no namespace in the object; "${r.namespace}" assumed (set metadata.namespace, or pass --namespace)`)}`);
       for (const d of r.decodeIssues) out.push(`    ${s.red('error')}   line ${d.line}: ${d.message}`);
+      for (const v of r.validationErrors) out.push(`    ${s.red('invalid')} line ${v.line}: ${v.text}`);
       for (const f of r.findings) {
         const label = f.effect === 'deny' ? s.red('deny ') : f.effect === 'warn' ? s.yellow('warn ') : s.dim(f.effect.padEnd(5));
         const exempt = f.exemption ? s.dim(` (${f.exemption})`) : '';
         out.push(`    ${label}   line ${f.line}: [${f.rule}] ${f.field}: ${f.message}; ${f.fix}${exempt}`);
       }
-      for (const v of r.validationErrors) out.push(`    ${s.red('invalid')} line ${v.line}: ${v.text}`);
-      for (const w of r.warnings.filter((w) => !w.startsWith('['))) out.push(`    ${s.yellow('warn ')}   ${w}`);
+      for (const w of r.warnings.filter((w) => !isFindingWarning(w))) out.push(`    ${s.yellow('warn ')}   ${w}`);
       for (const k of r.skippedRules.filter((k) => k.code !== 'cluster-off')) out.push(`    ${s.dim(`skipped [${k.rule}]: ${k.reason}`)}`);
     }
   }

@@ -1,6 +1,6 @@
 /**
  * POST /validate and POST /mutate: read the AdmissionReview, decide with reviewNetworkPolicy (or
- * the defaulting patch), answer through the three response helpers, log one line, count it.
+ * reviewMutation), answer through the three response helpers, log one line, count it.
  */
 import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -9,9 +9,8 @@ import { allow, deny, patch } from '../admission/respond.js';
 import type { AdmissionRequest, AdmissionReviewResponse, AdmissionVersion } from '../admission/types.js';
 import { describeError } from '../errors.js';
 import { badRequestStatus, internalErrorStatus } from '../k8s/status.js';
-import { defaultingPatch } from '../netpol/defaults.js';
 import type { Deadline } from '../policy/types.js';
-import { type ReviewContext, reviewNetworkPolicy } from '../review.js';
+import { type ReviewContext, reviewMutation, reviewNetworkPolicy } from '../review.js';
 import type { Endpoint, Metrics } from './metrics.js';
 
 export interface AdmissionRouteOptions {
@@ -101,12 +100,32 @@ function validate(req: AdmissionRequest, version: AdmissionVersion, ctx: ReviewC
   return review.allowed ? allow(version, req.uid, extras) : deny(version, req.uid, review.status ?? internalErrorStatus('denied'), extras);
 }
 
-function mutate(req: AdmissionRequest, version: AdmissionVersion, log: FastifyBaseLogger, metrics: Metrics, started: number): AdmissionReviewResponse {
-  // Defaulting never fails and never denies: invalid objects are the validating webhook's job.
-  const ops = req.operation === 'CREATE' || req.operation === 'UPDATE' ? defaultingPatch(req.object) : [];
+/**
+ * Defaulting for an object the API server will accept; for one it will reject, the API server's
+ * own 422 Invalid, with the org findings as warnings (the validating webhook never sees it).
+ */
+function mutate(req: AdmissionRequest, version: AdmissionVersion, ctx: ReviewContext, log: FastifyBaseLogger, metrics: Metrics, started: number): AdmissionReviewResponse {
+  const answer = reviewMutation(
+    { operation: req.operation, object: req.object, oldObject: req.oldObject, namespace: req.namespace, userInfo: req.userInfo, strictFields: false, includeApiWarnings: false },
+    ctx,
+  );
+  const ops = answer.patch;
+  const invalid = answer.invalid;
+  const verdict = invalid ? invalid.verdict : ops.length ? 'patched' : 'unchanged';
   const seconds = (performance.now() - started) / 1000;
-  metrics.recordReview('mutate', req.operation, ops.length ? 'patched' : 'unchanged', seconds);
-  if (infoEnabled(log)) logLine(log, 'mutate', req, ops.length ? 'patched' : 'unchanged', seconds * 1000, ops.length ? { patch: ops.map((o) => o.path) } : {});
+  metrics.recordReview('mutate', req.operation, verdict, seconds, invalid);
+  if (infoEnabled(log)) {
+    const rules = invalid ? [...new Set(invalid.evaluation.findings.map((f) => f.rule))] : [];
+    logLine(log, 'mutate', req, verdict, seconds * 1000, {
+      ...(ops.length ? { patch: ops.map((o) => o.path) } : {}),
+      ...(rules.length ? { rules } : {}),
+      ...(invalid?.notRun.length ? { skipped: invalid.notRun } : {}),
+    });
+  }
+  if (invalid) {
+    const extras = { warnings: invalid.warnings, auditAnnotations: invalid.auditAnnotations };
+    return deny(version, req.uid, invalid.status ?? internalErrorStatus('denied'), extras);
+  }
   return patch(version, req.uid, ops);
 }
 
@@ -130,12 +149,12 @@ export function registerAdmissionRoutes(app: FastifyInstance, opts: AdmissionRou
         logLine(request.log, endpoint, req, 'allowed-other-kind', performance.now() - started, { kind: req.kind, subResource: req.subResource });
         return allow(version, req.uid);
       }
-      if (endpoint === 'mutate') return mutate(req, version, request.log, opts.metrics, started);
       const ctx: ReviewContext = {
         ...opts.context(),
         deadline: deadlineFor(request, opts.deadlineMs, started),
         failureMode: opts.failureMode,
       };
+      if (endpoint === 'mutate') return mutate(req, version, ctx, request.log, opts.metrics, started);
       return validate(req, version, ctx, request.log, opts.metrics, started);
     } catch (err) {
       // Never a bare 500: the API server gets a well-formed answer it can show.

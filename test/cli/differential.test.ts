@@ -56,8 +56,12 @@ t.test('check -o json and POST /validate agree', async (t) => {
     if (r.decodeIssues.some((i) => i.kind === 'unknown-field')) continue;
     const object = corpus[r.document] as { metadata?: { namespace?: string } };
     const res = await postReview(server, '/validate', admissionReview(object, { namespace: object.metadata?.namespace ?? 'default', uid: `doc-${r.document}` }));
-    const response = (res.json as { response: { allowed: boolean; status?: { code: number; message?: string }; auditAnnotations?: Record<string, string> } }).response;
-    const deniedBy = [...(response.status?.message ?? '').matchAll(/^\[([a-z0-9-]+)\] /gm)].map((m) => m[1] as string).filter((id) => id !== 'invalid');
+    const response = (res.json as { response: { allowed: boolean; status?: { code: number; message?: string }; warnings?: string[]; auditAnnotations?: Record<string, string> } }).response;
+    // A 403 lists the denials in its message; on an invalid object (422) they come as warnings.
+    const deniedBy = [
+      ...[...(response.status?.message ?? '').matchAll(/^\[([a-z0-9-]+)\] /gm)].map((m) => m[1] as string),
+      ...(response.warnings ?? []).flatMap((w) => /would deny once valid: \[([a-z0-9-]+)\] /.exec(w)?.[1] ?? []),
+    ];
     const cliSide = {
       allowed: r.allowed,
       verdict: r.verdict,

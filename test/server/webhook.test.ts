@@ -57,6 +57,40 @@ t.test('webhook', async (t) => {
     t.match((body.response.auditAnnotations as Record<string, string>).rules, /cloud-metadata-egress/);
   });
 
+  t.test('invalid before forbidden, at both doors: the API server 422, the org findings as warnings', async (t) => {
+    // policyTypes [foo, bar] with egress rules: two field errors, and rules-without-policy-type (deny).
+    const object = makeNetworkPolicy(toIPBlock({ cidr: '0.0.0.0/0' }), withPolicyTypes('foo', 'bar'));
+    const expected = {
+      status: 'Failure',
+      message:
+        'NetworkPolicy.networking.k8s.io "foo" is invalid: [spec.policyTypes[0]: Unsupported value: "foo": supported values: "Ingress", "Egress", spec.policyTypes[1]: Unsupported value: "bar": supported values: "Ingress", "Egress"]',
+      reason: 'Invalid',
+      details: {
+        group: 'networking.k8s.io',
+        kind: 'NetworkPolicy',
+        name: 'foo',
+        causes: [
+          { reason: 'FieldValueNotSupported', message: 'Unsupported value: "foo": supported values: "Ingress", "Egress"', field: 'spec.policyTypes[0]' },
+          { reason: 'FieldValueNotSupported', message: 'Unsupported value: "bar": supported values: "Ingress", "Egress"', field: 'spec.policyTypes[1]' },
+        ],
+      },
+      code: 422,
+    };
+    for (const door of ['/validate', '/mutate'] as const) {
+      const body = (await postReview(server, door, admissionReview(object))).json as Review;
+      t.equal(body.response.allowed, false, `${door}: denied`);
+      t.same(body.response.status, expected, `${door}: the API server's Invalid, nothing of the org policy in it`);
+      t.match(body.response.warnings, [/would deny once valid: \[rules-without-policy-type\] spec\.egress: /, /\[ipblock-world\] /], `${door}: findings as warnings`);
+      t.same(body.response.auditAnnotations, { verdict: 'invalid', rules: 'rules-without-policy-type,ipblock-world' }, `${door}: and in the audit annotations`);
+      t.notOk('patch' in body.response, `${door}: no patch on a denial`);
+    }
+    const valid = makeNetworkPolicy(toIPBlock({ cidr: '0.0.0.0/0' }), withPolicyTypes('Ingress'));
+    const forbidden = (await postReview(server, '/validate', admissionReview(valid))).json as Review;
+    t.equal(forbidden.response.status?.code, 403, '/validate: the same rule on a valid object is a 403');
+    const mutated = (await postReview(server, '/mutate', admissionReview(valid))).json as Review;
+    t.same(mutated.response, { uid, allowed: true }, '/mutate: a valid object is left to the validating webhook, whatever the org policy says');
+  });
+
   t.test('v1beta1 is answered in v1beta1', async (t) => {
     const res = await postReview(server, '/validate', admissionReview(makeNetworkPolicy(), { version: 'admission.k8s.io/v1beta1' }));
     t.equal((res.json as Review).apiVersion, 'admission.k8s.io/v1beta1');
@@ -74,7 +108,7 @@ t.test('webhook', async (t) => {
     const nothing = await postReview(server, '/mutate', admissionReview(makeNetworkPolicy(withPolicyTypes('Ingress'))));
     t.same((nothing.json as Review).response, { uid, allowed: true }, 'no patch fields when nothing changes');
     const invalid = await postReview(server, '/mutate', admissionReview({ ...makeNetworkPolicy(), spec: { ingress: 'nonsense' } }));
-    t.equal((invalid.json as Review).response.allowed, true, 'never denies: invalid objects are the validating webhook\'s job');
+    t.equal((invalid.json as Review).response.allowed, true, 'an object it cannot decode is left to the API server, which decoded it');
   });
 
   t.test('other kinds are allowed untouched', async (t) => {
