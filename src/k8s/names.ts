@@ -2,9 +2,19 @@
  * String validators of the API server, message for message.
  *
  * Mirrors k8s.io/apimachinery/pkg/api/validate/content (dns.go, kube.go, errors.go) and the
- * helpers of k8s.io/apimachinery/pkg/util/validation/validation.go that still live there
- * (IsDNS1035Label, IsValidPortNum, IsValidPortName, InclusiveRangeError), plus NameIsDNSSubdomain
- * and friends from k8s.io/apimachinery/pkg/api/validation/generic.go.
+ * helpers of k8s.io/apimachinery/pkg/util/validation/validation.go (IsDNS1123Label,
+ * IsDNS1123Subdomain, IsDNS1035Label, IsValidPortNum, IsValidPortName, InclusiveRangeError), plus
+ * NameIsDNSSubdomain and friends from k8s.io/apimachinery/pkg/api/validation/generic.go.
+ *
+ * The two packages word "too long" differently, and which one a field goes through decides the
+ * text the API server answers (v1.36):
+ * - util/validation.MaxLenError, `must be no more than N characters`: its own IsDNS1123Subdomain
+ *   (metadata.name, through api/validation.NameIsDNSSubdomain), IsDNS1123Label (metadata.namespace,
+ *   through ValidateNamespaceName = NameIsDNSLabel), IsDNS1035Label and IsValidPortName (named
+ *   ports). The limit is still counted in bytes (Go's len).
+ * - content.MaxLenError, `must be no more than N bytes`: content.IsLabelKey (util/validation's
+ *   IsQualifiedName is an alias of it; the name part, and the prefix part through
+ *   content.IsDNS1123Subdomain) and content.IsLabelValue (util/validation.IsValidLabelValue).
  *
  * Each validator returns a list of messages; an empty list means the value is valid.
  *
@@ -56,10 +66,24 @@ export function goLen(value: string): number {
 // ---------------------------------------------------------------------------------------------
 // Message helpers (content/errors.go; util/validation re-exports them).
 
-/** content.MaxLenError: the limit is in bytes. */
+/**
+ * util/validation.MaxLenError (staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go):
+ * `fmt.Sprintf("must be no more than %d characters", length)`. Names, namespaces, port names.
+ */
 export function maxLenError(length: number): string {
+  return `must be no more than ${length} characters`;
+}
+
+/**
+ * content.MaxLenError (staging/src/k8s.io/apimachinery/pkg/api/validate/content/errors.go):
+ * `fmt.Sprintf("must be no more than %d bytes", length)`. Label keys and label values.
+ */
+export function contentMaxLenError(length: number): string {
   return `must be no more than ${length} bytes`;
 }
+
+/** Which package's MaxLenError a validator answers with. */
+type MaxLenMessage = (length: number) => string;
 
 /**
  * content.RegexError. The examples are joined exactly as upstream joins them, which yields a
@@ -114,9 +138,10 @@ const DNS1035_LABEL_ERR_MSG =
 export const DNS1035_LABEL_MAX_LENGTH = 63;
 const dns1035LabelRegexp = new RegExp('^' + DNS1035_LABEL_FMT + '$');
 
-function dns1123LabelBytes(b: string): string[] {
+/** IsDNS1123Label on UTF-8 bytes; util/validation's wording unless content's is asked for. */
+function dns1123LabelBytes(b: string, tooLong: MaxLenMessage = maxLenError): string[] {
   const errs: string[] = [];
-  if (b.length > DNS1123_LABEL_MAX_LENGTH) errs.push(maxLenError(DNS1123_LABEL_MAX_LENGTH));
+  if (b.length > DNS1123_LABEL_MAX_LENGTH) errs.push(tooLong(DNS1123_LABEL_MAX_LENGTH));
   if (!dns1123LabelRegexp.test(b)) {
     if (dns1123SubdomainRegexp.test(b)) {
       // A valid subdomain but not a valid label; the length was checked, so it must be dots.
@@ -128,9 +153,10 @@ function dns1123LabelBytes(b: string): string[] {
   return errs;
 }
 
-function dns1123SubdomainBytes(b: string): string[] {
+/** IsDNS1123Subdomain on UTF-8 bytes; util/validation's wording unless content's is asked for. */
+function dns1123SubdomainBytes(b: string, tooLong: MaxLenMessage = maxLenError): string[] {
   const errs: string[] = [];
-  if (b.length > DNS1123_SUBDOMAIN_MAX_LENGTH) errs.push(maxLenError(DNS1123_SUBDOMAIN_MAX_LENGTH));
+  if (b.length > DNS1123_SUBDOMAIN_MAX_LENGTH) errs.push(tooLong(DNS1123_SUBDOMAIN_MAX_LENGTH));
   if (!dns1123SubdomainRegexp.test(b)) {
     errs.push(regexError(DNS1123_SUBDOMAIN_ERR_MSG, DNS1123_SUBDOMAIN_FMT, 'example.com'));
   }
@@ -146,7 +172,7 @@ function dns1035LabelBytes(b: string): string[] {
   return errs;
 }
 
-/** IsDNS1123Label: a lowercase RFC 1123 label (namespace names, among others). */
+/** util/validation.IsDNS1123Label: a lowercase RFC 1123 label (namespace names, among others). */
 function isDNS1123LabelUncached(value: string): string[] {
   return dns1123LabelBytes(goBytes(value));
 }
@@ -154,7 +180,7 @@ function isDNS1123LabelUncached(value: string): string[] {
 /** Memoized: label keys and names repeat across reviews (upstream caches IsQualifiedName too). */
 export const isDNS1123Label = memoize(isDNS1123LabelUncached);
 
-/** IsDNS1123Subdomain: a lowercase RFC 1123 subdomain (most object names). */
+/** util/validation.IsDNS1123Subdomain: a lowercase RFC 1123 subdomain (most object names). */
 function isDNS1123SubdomainUncached(value: string): string[] {
   return dns1123SubdomainBytes(goBytes(value));
 }
@@ -162,7 +188,7 @@ function isDNS1123SubdomainUncached(value: string): string[] {
 /** Memoized: label keys and names repeat across reviews (upstream caches IsQualifiedName too). */
 export const isDNS1123Subdomain = memoize(isDNS1123SubdomainUncached);
 
-/** IsDNS1035Label: an RFC 1035 label (service names). */
+/** util/validation.IsDNS1035Label: an RFC 1035 label (service names). */
 export function isDNS1035Label(value: string): string[] {
   return dns1035LabelBytes(goBytes(value));
 }
@@ -202,7 +228,8 @@ function isQualifiedNameUncached(value: string): string[] {
       if (prefix.length === 0) {
         errs.push('prefix part ' + emptyError());
       } else {
-        const msgs = dns1123SubdomainBytes(prefix);
+        // content.IsDNS1123Subdomain: content's wording, `bytes`.
+        const msgs = dns1123SubdomainBytes(prefix, contentMaxLenError);
         if (msgs.length !== 0) errs.push(...prefixEach(msgs, 'prefix part '));
       }
       break;
@@ -218,7 +245,7 @@ function isQualifiedNameUncached(value: string): string[] {
   if (name.length === 0) {
     errs.push('name part ' + emptyError());
   } else if (name.length > LABEL_KEY_MAX_LENGTH) {
-    errs.push('name part ' + maxLenError(LABEL_KEY_MAX_LENGTH));
+    errs.push('name part ' + contentMaxLenError(LABEL_KEY_MAX_LENGTH));
   }
   if (!labelKeyRegexp.test(name)) {
     errs.push('name part ' + regexError(LABEL_KEY_ERR_MSG, LABEL_KEY_FMT, 'MyName', 'my.name', '123-abc'));
@@ -233,7 +260,7 @@ export const isQualifiedName = memoize(isQualifiedNameUncached);
 function isValidLabelValueUncached(value: string): string[] {
   const errs: string[] = [];
   const b = goBytes(value);
-  if (b.length > LABEL_VALUE_MAX_LENGTH) errs.push(maxLenError(LABEL_VALUE_MAX_LENGTH));
+  if (b.length > LABEL_VALUE_MAX_LENGTH) errs.push(contentMaxLenError(LABEL_VALUE_MAX_LENGTH));
   if (!labelValueRegexp.test(b)) {
     errs.push(regexError(LABEL_VALUE_ERR_MSG, LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345'));
   }
@@ -256,8 +283,9 @@ const portNameCharsetRegex = /^[-a-z0-9]+$/;
 const portNameOneLetterRegexp = /[a-z]/;
 
 /**
- * IsValidPortName (IANA service name): at most 15 bytes of [-a-z0-9], at least one letter, no
- * leading, trailing or doubled hyphen.
+ * util/validation.IsValidPortName (IANA service name): at most 15 bytes of [-a-z0-9], at least
+ * one letter, no leading, trailing or doubled hyphen; too long is util/validation's
+ * `must be no more than 15 characters`.
  */
 function isValidPortNameUncached(port: string): string[] {
   const errs: string[] = [];

@@ -14,6 +14,7 @@ import {
   isValidLabelValue,
   isValidPortName,
   isValidPortNum,
+  contentMaxLenError,
   maxLenError,
   nameIsDNS1035Label,
   nameIsDNSLabel,
@@ -41,7 +42,8 @@ const LABEL_VALUE_MSG =
   "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
 
 t.test('message helpers', async (t) => {
-  t.equal(maxLenError(63), 'must be no more than 63 bytes');
+  t.equal(maxLenError(63), 'must be no more than 63 characters', 'util/validation.MaxLenError');
+  t.equal(contentMaxLenError(63), 'must be no more than 63 bytes', 'content.MaxLenError');
   t.equal(emptyError(), 'must be non-empty');
   t.equal(inclusiveRangeError(1, 65535), 'must be between 1 and 65535, inclusive');
   t.equal(regexError('bad', 'x+'), "bad (regex used for validation is 'x+')");
@@ -72,10 +74,10 @@ t.test('TestIsDNS1123Label', async (t) => {
   for (const v of bad) t.not(isDNS1123Label(v).length, 0, `invalid: ${JSON.stringify(v)}`);
   t.same(isDNS1123Label('a.b'), ['must not contain dots']);
   t.same(isDNS1123Label('A'), [DNS1123_LABEL_MSG]);
-  t.same(isDNS1123Label('a'.repeat(64)), ['must be no more than 63 bytes']);
-  t.same(isDNS1123Label('A'.repeat(64)), ['must be no more than 63 bytes', DNS1123_LABEL_MSG]);
+  t.same(isDNS1123Label('a'.repeat(64)), ['must be no more than 63 characters']);
+  t.same(isDNS1123Label('A'.repeat(64)), ['must be no more than 63 characters', DNS1123_LABEL_MSG]);
   t.same(isDNS1123Label('é'), [DNS1123_LABEL_MSG]);
-  t.same(isDNS1123Label('a'.repeat(62) + 'é'), ['must be no more than 63 bytes', DNS1123_LABEL_MSG], '64 bytes, 63 chars');
+  t.same(isDNS1123Label('a'.repeat(62) + 'é'), ['must be no more than 63 characters', DNS1123_LABEL_MSG], '64 bytes, 63 chars');
 });
 
 t.test('TestIsDNS1123Subdomain', async (t) => {
@@ -95,8 +97,8 @@ t.test('TestIsDNS1123Subdomain', async (t) => {
   ];
   for (const v of bad) t.not(isDNS1123Subdomain(v).length, 0, `invalid: ${JSON.stringify(v)}`);
   t.same(isDNS1123Subdomain('A'), [DNS1123_SUBDOMAIN_MSG]);
-  t.same(isDNS1123Subdomain('a'.repeat(254)), ['must be no more than 253 bytes']);
-  t.same(isDNS1123Subdomain('-'.repeat(254)), ['must be no more than 253 bytes', DNS1123_SUBDOMAIN_MSG]);
+  t.same(isDNS1123Subdomain('a'.repeat(254)), ['must be no more than 253 characters']);
+  t.same(isDNS1123Subdomain('-'.repeat(254)), ['must be no more than 253 characters', DNS1123_SUBDOMAIN_MSG]);
 });
 
 t.test('TestIsDNS1035Label', async (t) => {
@@ -108,7 +110,7 @@ t.test('TestIsDNS1035Label', async (t) => {
   ];
   for (const v of bad) t.not(isDNS1035Label(v).length, 0, `invalid: ${JSON.stringify(v)}`);
   t.same(isDNS1035Label('1a'), [DNS1035_LABEL_MSG]);
-  t.same(isDNS1035Label('a'.repeat(64)), ['must be no more than 63 bytes']);
+  t.same(isDNS1035Label('a'.repeat(64)), ['must be no more than 63 characters']);
 });
 
 t.test('TestIsValidPortNum', async (t) => {
@@ -122,7 +124,7 @@ t.test('TestIsValidPortName', async (t) => {
   }
   const bad = ['longerthan15characters', '', 'a'.repeat(16), '12345', '1-2-3-4', '-begin', 'end-', 'two--hyphens', 'whois++'];
   for (const v of bad) t.not(isValidPortName(v).length, 0, `invalid: ${JSON.stringify(v)}`);
-  t.same(isValidPortName('a'.repeat(16)), ['must be no more than 15 bytes']);
+  t.same(isValidPortName('a'.repeat(16)), ['must be no more than 15 characters']);
   t.same(isValidPortName('whois++'), ['must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)']);
   t.same(isValidPortName('12345'), ['must contain at least one letter (a-z)']);
   t.same(isValidPortName('two--hyphens'), ['must not contain consecutive hyphens']);
@@ -132,7 +134,7 @@ t.test('TestIsValidPortName', async (t) => {
     'must contain at least one letter (a-z)',
   ]);
   t.same(isValidPortName('-'.repeat(16)), [
-    'must be no more than 15 bytes',
+    'must be no more than 15 characters',
     'must contain at least one letter (a-z)',
     'must not contain consecutive hyphens',
     'must not begin or end with a hyphen',
@@ -189,7 +191,7 @@ t.test('name functions and maskTrailingDash', async (t) => {
   t.same(nameIsDNSSubdomain('foo--', true), [], 'only the last dash is masked, and the byte before it dropped');
   // Masking drops two bytes and appends one, so a 254-byte generateName passes the 253 limit.
   t.same(nameIsDNSSubdomain('a'.repeat(253) + '-', true), []);
-  t.same(nameIsDNSSubdomain('a'.repeat(254) + '-', true), ['must be no more than 253 bytes']);
+  t.same(nameIsDNSSubdomain('a'.repeat(254) + '-', true), ['must be no more than 253 characters']);
   // A multi-byte character before the dash is cut in half and stays invalid.
   t.same(nameIsDNSSubdomain('é-', true), [DNS1123_SUBDOMAIN_MSG]);
   t.same(nameIsDNSLabel('foo-', true), []);

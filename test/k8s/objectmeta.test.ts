@@ -72,7 +72,7 @@ t.test('name and generateName', async (t) => {
   t.same(render(errs), [`metadata.name: Invalid value: "invalid_name": ${SUBDOMAIN_MSG}`]);
   t.equal(errs[0]?.field, 'metadata.name');
   t.same(render(create(mkMeta({ name: 'a'.repeat(254) }))), [
-    `metadata.name: Invalid value: "${'a'.repeat(254)}": must be no more than 253 bytes`,
+    `metadata.name: Invalid value: "${'a'.repeat(254)}": must be no more than 253 characters`,
   ]);
   // TestValidateObjectMetaTrimsTrailingDash
   t.same(create({ name: 'test', generateName: 'foo-' }, false), []);
@@ -85,7 +85,7 @@ t.test('TestValidateObjectMetaNamespaces', async (t) => {
   const ns = 'A' + 'b'.repeat(63);
   errs = create({ name: 'test', namespace: ns });
   t.same(render(errs), [
-    `metadata.namespace: Invalid value: "${ns}": must be no more than 63 bytes`,
+    `metadata.namespace: Invalid value: "${ns}": must be no more than 63 characters`,
     `metadata.namespace: Invalid value: "${ns}": ${LABEL_MSG}`,
   ]);
   errs = create({ name: 'test' });

@@ -75,7 +75,7 @@ const golden: [string, NetworkPolicy, string[]][] = [
     'port name hyphens and length',
     makeNetworkPolicy(withIngressPorts(port('TCP', '-a--very-long-name-'))),
     [
-      'spec.ingress[0].ports[0].port: Invalid value: "-a--very-long-name-": must be no more than 15 bytes',
+      'spec.ingress[0].ports[0].port: Invalid value: "-a--very-long-name-": must be no more than 15 characters',
       'spec.ingress[0].ports[0].port: Invalid value: "-a--very-long-name-": must not contain consecutive hyphens',
       'spec.ingress[0].ports[0].port: Invalid value: "-a--very-long-name-": must not begin or end with a hyphen',
     ],
@@ -148,6 +148,63 @@ const golden: [string, NetworkPolicy, string[]][] = [
     'metadata name',
     makeNetworkPolicy((np) => void (np.metadata!.name = 'Foo')),
     [`metadata.name: Invalid value: "Foo": ${DNS_SUBDOMAIN}`],
+  ],
+  // Too long: two wordings upstream (v1.36). util/validation.MaxLenError says "characters"
+  // (IsDNS1123Subdomain for names, IsDNS1123Label for namespaces, IsValidPortName above);
+  // content.MaxLenError says "bytes" (content.IsLabelKey's name and prefix parts, content.IsLabelValue).
+  // Both count bytes (Go's len).
+  [
+    'metadata name too long: util/validation, characters',
+    makeNetworkPolicy((np) => void (np.metadata!.name = 'a'.repeat(254))),
+    [`metadata.name: Invalid value: "${'a'.repeat(254)}": must be no more than 253 characters`],
+  ],
+  [
+    'metadata name of 127 two-byte characters: counted in bytes, worded in characters',
+    makeNetworkPolicy((np) => void (np.metadata!.name = 'é'.repeat(127))),
+    [`metadata.name: Invalid value: "${'é'.repeat(127)}": must be no more than 253 characters`, `metadata.name: Invalid value: "${'é'.repeat(127)}": ${DNS_SUBDOMAIN}`],
+  ],
+  [
+    'metadata namespace too long: util/validation, characters',
+    makeNetworkPolicy((np) => void (np.metadata!.namespace = 'n'.repeat(64))),
+    [`metadata.namespace: Invalid value: "${'n'.repeat(64)}": must be no more than 63 characters`],
+  ],
+  [
+    'port name too long: util/validation, characters',
+    makeNetworkPolicy(withIngressPorts(port('TCP', 'abcdefghijklmnop'))),
+    ['spec.ingress[0].ports[0].port: Invalid value: "abcdefghijklmnop": must be no more than 15 characters'],
+  ],
+  [
+    'selector key name part too long: content, bytes',
+    makeNetworkPolicy(withPodSelector({ matchLabels: { ['k'.repeat(64)]: 'v' } })),
+    [`spec.podSelector.matchLabels: Invalid value: "${'k'.repeat(64)}": name part must be no more than 63 bytes`],
+  ],
+  [
+    'selector key prefix part too long: content, bytes',
+    makeNetworkPolicy(withPodSelector({ matchExpressions: [{ key: `${'p'.repeat(254)}/k`, operator: 'Exists' }] })),
+    [`spec.podSelector.matchExpressions[0].key: Invalid value: "${'p'.repeat(254)}/k": prefix part must be no more than 253 bytes`],
+  ],
+  [
+    'selector value too long: content, bytes',
+    makeNetworkPolicy(fromNamespaceSelector({ matchLabels: { k: 'v'.repeat(64) } })),
+    [`spec.ingress[0].from[0].namespaceSelector.matchLabels: Invalid value: "${'v'.repeat(64)}": must be no more than 63 bytes`],
+  ],
+  [
+    'selector expression value too long: content, bytes',
+    makeNetworkPolicy(withPodSelector({ matchExpressions: [{ key: 'k', operator: 'In', values: ['v'.repeat(64)] }] })),
+    [`spec.podSelector.matchExpressions[0].values[0]: Invalid value: "${'v'.repeat(64)}": must be no more than 63 bytes`],
+  ],
+  [
+    'metadata label key and value too long: content, bytes',
+    makeNetworkPolicy((np) => void (np.metadata!.labels = { ['k'.repeat(64)]: 'v'.repeat(64) })),
+    [
+      `metadata.labels: Invalid value: "${'k'.repeat(64)}": name part must be no more than 63 bytes`,
+      `metadata.labels: Invalid value: "${'v'.repeat(64)}": must be no more than 63 bytes`,
+    ],
+  ],
+  [
+    'metadata annotation key too long: content, bytes',
+    makeNetworkPolicy((np) => void (np.metadata!.annotations = { ['k'.repeat(64)]: 'v' })),
+    [`metadata.annotations: Invalid value: "${'k'.repeat(64)}": name part must be no more than 63 bytes`],
   ],
   [
     'metadata missing',
