@@ -112,33 +112,6 @@ t.test('JSON: findings, validation errors and the patch, with lines', async (t) 
   t.same(patch.map((p: { path: string }) => p.path).sort(), ['/spec/ingress/0/ports/0/protocol', '/spec/policyTypes']);
 });
 
-t.test('invalid before forbidden: an invalid object that trips a deny rule', async (t) => {
-  const both = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: web, namespace: shop}
-spec:
-  podSelector: {}
-  policyTypes: [foo, bar]
-  egress:
-  - to: [{ipBlock: {cidr: 0.0.0.0/0}}]
-`;
-  const run = cli(['check', '-o', 'json', '-'], both);
-  t.equal(run.code, 1, 'rejected: exit 1');
-  const x = JSON.parse(run.stdout).results[0];
-  t.match(x, { allowed: false, verdict: 'invalid' });
-  t.equal(
-    x.message,
-    'NetworkPolicy.networking.k8s.io "web" is invalid: [spec.policyTypes[0]: Unsupported value: "foo": supported values: "Ingress", "Egress", spec.policyTypes[1]: Unsupported value: "bar": supported values: "Ingress", "Egress"]',
-    'the message is the API server\'s, nothing of the org policy in it',
-  );
-  t.same(x.validationErrors.map((v: { field: string; line: number }) => `${v.field}@${v.line}`), ['spec.policyTypes[0]@6', 'spec.policyTypes[1]@6']);
-  t.match(x.findings, [{ rule: 'rules-without-policy-type', action: 'deny', effect: 'deny', field: 'spec.egress' }], 'the finding is still in the detail');
-  t.match(x.warnings, [/would deny once valid: \[rules-without-policy-type\] spec\.egress: /], 'and among the warnings');
-  const text = cli(['check', '-'], both).stdout;
-  t.match(text, /NetworkPolicy shop\/web \(line 1\): rejected: invalid \(HTTP 422\)/);
-  t.match(text, /deny +line 7: \[rules-without-policy-type\] spec\.egress: /);
-});
-
 t.test('SARIF 2.1.0 validates against the schema and points at lines', async (t) => {
   const r = cli(['check', '-o', 'sarif', 'examples', 'test/fixtures/seeds/002-deny-all-traffic.yaml']);
   const sarif = JSON.parse(r.stdout);
