@@ -1,6 +1,8 @@
 /**
  * How an org-policy finding is written for a person: one line, `[rule-id] field.path: what is
- * wrong; how to fix`, in a denial's message and as a warning line. Pure.
+ * wrong; how to fix`, in a denial's message and as a warning line. Warning lines also say which
+ * object they are about: kubectl prints each distinct warning text once per invocation, so two
+ * policies of one file with the same problem would otherwise show one warning between them. Pure.
  */
 import type { Finding } from './policy/types.js';
 
@@ -10,25 +12,74 @@ const WARNING_WHOLE = 256;
 /** Leads a deny finding reported as a warning because the object is invalid anyway. */
 const WOULD_DENY = 'would deny once valid: ';
 
+/** `namespace/name` past this length is cut in the middle: the warning is about the problem. */
+const SUBJECT_MAX = 64;
+
 /** `[rule-id] field.path: what is wrong; how to fix` — the line a person acts on. */
 export function findingLine(f: Finding, withFix = true): string {
   const where = f.field ? `${f.field}: ` : '';
   return withFix ? `[${f.rule}] ${where}${f.message}; ${f.fix}` : `[${f.rule}] ${where}${f.message}`;
 }
 
+/** `namespace/name`, the way kubectl names an object, kept short. */
+export function subjectOf(namespace: string, name: string): string {
+  const full = `${namespace || '(no namespace)'}/${name || '(no name)'}`;
+  if (full.length <= SUBJECT_MAX) return full;
+  const keep = (SUBJECT_MAX - 3) / 2;
+  return `${full.slice(0, Math.ceil(keep))}...${full.slice(full.length - Math.floor(keep))}`;
+}
+
+/** A line of our own about one object: `namespace/name: text`. */
+export function aboutObject(subject: string, text: string): string {
+  return `${subject}: ${text}`;
+}
+
 /**
  * A finding as a warning line: with the fix when the line stays within what the API server
  * passes on whole. `wouldDeny`: a deny finding on an object the API server rejects anyway.
  */
-export function findingWarning(f: Finding, wouldDeny = false): string {
-  const lead = wouldDeny ? WOULD_DENY : '';
+function findingWarning(subject: string, f: Finding, wouldDeny: boolean): string {
+  const lead = `${subject}: ${wouldDeny ? WOULD_DENY : ''}`;
   const full = lead + findingLine(f);
   return full.length <= WARNING_WHOLE ? full : lead + findingLine(f, false);
 }
 
+/**
+ * One root cause, one warning: a finding that a more specific finding on the same field
+ * explains. It stays in the findings (audit annotations, logs, CLI detail), not in the warnings.
+ */
+const EXPLAINED_BY: readonly { readonly rule: string; readonly by: string }[] = [
+  // A namespaceSelector on a label Kubernetes never sets is why it matches no namespace.
+  { rule: 'peer-matches-nothing', by: 'namespace-label-never-set' },
+];
+
+function explained(f: Finding, reported: readonly Finding[]): boolean {
+  return EXPLAINED_BY.some(
+    (e) => e.rule === f.rule && reported.some((g) => g.rule === e.by && (g.field === f.field || g.field.startsWith(`${f.field}.`))),
+  );
+}
+
+/**
+ * The warning lines for the findings a person is told of: `wouldDeny` (denials on an object
+ * that is invalid anyway), then `warned`; each names the object, one per root cause.
+ * `alsoReported`: findings said elsewhere (a 403's message) that can explain a warning away.
+ */
+export function findingWarnings(
+  subject: string,
+  wouldDeny: readonly Finding[],
+  warned: readonly Finding[],
+  alsoReported: readonly Finding[] = [],
+): string[] {
+  const reported = [...alsoReported, ...wouldDeny, ...warned];
+  const out: string[] = [];
+  for (const f of wouldDeny) if (!explained(f, reported)) out.push(findingWarning(subject, f, true));
+  for (const f of warned) if (!explained(f, reported)) out.push(findingWarning(subject, f, false));
+  return out;
+}
+
 const FINDING_WARNING = /^(?:would deny once valid: )?\[[a-z0-9-]+\] /;
 
-/** Whether a warning line is a finding's (the CLI lists findings apart, with their lines). */
-export function isFindingWarning(line: string): boolean {
-  return FINDING_WARNING.test(line);
+/** Whether a warning line about `subject` is a finding's (the CLI lists findings apart). */
+export function isFindingWarning(line: string, subject: string): boolean {
+  return line.startsWith(`${subject}: `) && FINDING_WARNING.test(line.slice(subject.length + 2));
 }

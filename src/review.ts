@@ -28,7 +28,7 @@ import { evaluateOrgPolicy } from './policy/evaluate.js';
 import type { Deadline, Evaluation, Finding, OrgPolicy, SkippedRule } from './policy/types.js';
 
 import type { Operation, UserInfo } from './admission/types.js';
-import { findingLine, findingWarning } from './finding-lines.js';
+import { aboutObject, findingLine, findingWarnings, subjectOf } from './finding-lines.js';
 import { formatWarnings } from './warnings.js';
 
 export interface ReviewRequest {
@@ -184,6 +184,9 @@ function conclude(
     status = forbiddenStatus(NETWORK_POLICY_GROUP_KIND, name, denialMessage(name, namespace, denies));
   }
   // The warning lines, in order: notes about the review itself, the API server's own, findings.
+  // Ours name the object (kubectl shows a repeated text once per invocation); the API server's
+  // own are repeated as it words them.
+  const subject = subjectOf(namespace, name);
   const lines: string[] = [];
   if (evaluation.timedOut && verdict === 'allowed') {
     const notRun = evaluation.skipped.filter((s) => s.reason === 'deadline').map((s) => s.rule);
@@ -192,20 +195,20 @@ function conclude(
       verdict = 'timeout';
       status = internalErrorStatus(`${text}; denied by the configured failure mode, try again`);
     } else {
-      lines.push(`${text}; allowed by the configured failure mode`);
+      lines.push(aboutObject(subject, `${text}; allowed by the configured failure mode`));
     }
   }
   // A cluster that is down or stale means checks the person expects did not happen: say so
   // once, so an "allowed" is not read as "checked and fine".
   const notRun = evaluation.skipped.filter((s) => s.reason !== 'cluster-off');
   const unsynced = notRun.filter((s) => s.reason === 'cluster-not-synced').map((s) => s.rule);
-  if (unsynced.length) lines.push(`netpol-guard: cluster state not synced; rules not run: ${unsynced.join(', ')}`);
+  if (unsynced.length) lines.push(aboutObject(subject, `netpol-guard: cluster state not synced; rules not run: ${unsynced.join(', ')}`));
   const apiWarnings = api?.warnings ?? [];
   if (req.includeApiWarnings) for (const w of apiWarnings) lines.push(w);
   // On an invalid object the denials are not the answer; the person still hears of them, before
   // the rest, as what will be denied once the object is valid.
-  if (verdict === 'invalid') for (const f of denies) lines.push(findingWarning(f, true));
-  for (const f of warned) lines.push(findingWarning(f));
+  const wouldDeny = verdict === 'invalid' ? denies : [];
+  lines.push(...findingWarnings(subject, wouldDeny, warned, verdict === 'forbidden' ? denies : []));
   return {
     verdict,
     allowed: verdict === 'allowed',
@@ -218,7 +221,7 @@ function conclude(
     defaulted: api?.defaulted,
     evaluation,
     ...(status ? { status } : {}),
-    warnings: formatWarnings(lines),
+    warnings: formatWarnings(lines, subject),
     auditAnnotations: auditAnnotationsFor(verdict, evaluation, notRun),
     notRun,
   };

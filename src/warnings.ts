@@ -52,16 +52,18 @@ function uniqueCleaned(lines: readonly string[]): string[] {
   return [...unique];
 }
 
-export function formatWarnings(lines: readonly string[]): string[] {
+/** `subject`: the object the lines are about, named in the line that counts the ones left out. */
+export function formatWarnings(lines: readonly string[], subject?: string): string[] {
+  const lead = subject ? `${subject}: ` : '';
   const out: string[] = [];
   let total = 0;
   const unique = uniqueCleaned(lines);
   for (let i = 0; i < unique.length; i++) {
     const line = shorten(unique[i] as string);
     const remaining = unique.length - i - 1;
-    const tail = remaining > 0 ? `... and ${remaining} more warning(s); see the full list with netpol-guard check` : '';
+    const tail = remaining > 0 ? `${lead}... and ${remaining} more warning(s); see the full list with netpol-guard check` : '';
     if (total + line.length + tail.length + 8 > TOTAL_LIMIT) {
-      out.push(`... and ${unique.length - i} more warning(s); see the full list with netpol-guard check`);
+      out.push(`${lead}... and ${unique.length - i} more warning(s); see the full list with netpol-guard check`);
       break;
     }
     out.push(line);

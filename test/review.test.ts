@@ -56,7 +56,7 @@ t.test('invalid before forbidden: an invalid object that trips a deny rule gets 
     },
     code: 422,
   }, 'nothing of the org policy inside the Invalid status');
-  t.match(r.warnings, [/would deny once valid: \[rules-without-policy-type\] spec\.egress: /, /\[ipblock-world\] /], 'the denial and the warning reach the person as warnings');
+  t.match(r.warnings, [/^bar\/foo: would deny once valid: \[rules-without-policy-type\] spec\.egress: /, /^bar\/foo: \[ipblock-world\] /], 'the denial and the warning reach the person as warnings');
   t.same(r.auditAnnotations, { verdict: 'invalid', rules: 'rules-without-policy-type,ipblock-world' });
   const valid = reviewNetworkPolicy(
     { operation: 'CREATE', object: makeNetworkPolicy(toIPBlock({ cidr: '0.0.0.0/0' }), withPolicyTypes('Ingress')), strictFields: true, includeApiWarnings: true },

@@ -3,7 +3,7 @@
  * terminal), JSON (the CheckReport, documented in docs/cli.md), and SARIF 2.1.0 for
  * code-scanning tools.
  */
-import { isFindingWarning } from '../finding-lines.js';
+import { isFindingWarning, subjectOf } from '../finding-lines.js';
 import { catalogueEntries } from './rules-catalogue.js';
 import type { AnyRule } from '../rules/types.js';
 import { VERSION } from '../version.js';
@@ -54,7 +54,7 @@ export function renderText(report: CheckReport, s: Style): string {
         const exempt = f.exemption ? s.dim(` (${f.exemption})`) : '';
         out.push(`    ${label}   line ${f.line}: [${f.rule}] ${f.field}: ${f.message}; ${f.fix}${exempt}`);
       }
-      for (const w of r.warnings.filter((w) => !isFindingWarning(w))) out.push(`    ${s.yellow('warn ')}   ${w}`);
+      for (const w of r.warnings.filter((w) => !isFindingWarning(w, subjectOf(r.namespace, r.name)))) out.push(`    ${s.yellow('warn ')}   ${w}`);
       for (const k of r.skippedRules.filter((k) => k.code !== 'cluster-off')) out.push(`    ${s.dim(`skipped [${k.rule}]: ${k.reason}`)}`);
     }
   }

@@ -3,6 +3,7 @@
  * of warnings: Invalid comes before Forbidden, and every warning names its object.
  */
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 
@@ -35,8 +36,54 @@ spec:
   );
   t.same(x.validationErrors.map((v: { field: string; line: number }) => `${v.field}@${v.line}`), ['spec.policyTypes[0]@6', 'spec.policyTypes[1]@6']);
   t.match(x.findings, [{ rule: 'rules-without-policy-type', action: 'deny', effect: 'deny', field: 'spec.egress' }], 'the finding is still in the detail');
-  t.match(x.warnings, [/would deny once valid: \[rules-without-policy-type\] spec\.egress: /], 'and among the warnings');
+  t.match(x.warnings, [/^shop\/web: would deny once valid: \[rules-without-policy-type\] spec\.egress: /], 'and among the warnings');
   const text = cli(['check', '-'], both).stdout;
   t.match(text, /NetworkPolicy shop\/web \(line 1\): rejected: invalid \(HTTP 422\)/);
   t.match(text, /deny +line 7: \[rules-without-policy-type\] spec\.egress: /);
+});
+
+t.test('warnings name their object; one root cause, one warning; the detail keeps both', async (t) => {
+  const dir = t.testdir({
+    'cluster.yaml': `apiVersion: v1
+kind: Namespace
+metadata: {name: shop, labels: {kubernetes.io/metadata.name: shop}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-1, namespace: shop, labels: {app: web}}
+spec: {containers: [{name: c, image: x}]}
+`,
+    'policies.yaml': ['web', 'api']
+      .map(
+        (name) => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: ${name}, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Ingress]
+  ingress:
+  - from: [{namespaceSelector: {matchLabels: {name: shop}}}]
+`,
+      )
+      .join('---\n'),
+  });
+  const run = cli(['check', '-o', 'json', '--cluster-state', join(dir, 'cluster.yaml'), join(dir, 'policies.yaml')]);
+  const results = JSON.parse(run.stdout).results as { name: string; warnings: string[]; findings: { rule: string; field: string }[] }[];
+  t.same(results.map((r) => r.name), ['web', 'api']);
+  for (const r of results) {
+    t.ok(r.warnings.length > 0 && r.warnings.every((w) => w.startsWith(`shop/${r.name}: `)), `${r.name}: every warning names shop/${r.name}`);
+    t.same(
+      r.findings.filter((f) => f.field.includes('namespaceSelector')).map((f) => f.rule).sort(),
+      ['namespace-label-never-set', 'peer-matches-nothing'],
+      `${r.name}: both findings in the detail`,
+    );
+    t.same(
+      r.warnings.filter((w) => w.includes('namespaceSelector')).map((w) => /\[([a-z-]+)\]/.exec(w)?.[1]),
+      ['namespace-label-never-set'],
+      `${r.name}: one warning for the selector, the specific one`,
+    );
+  }
+  const text = cli(['check', '--cluster-state', join(dir, 'cluster.yaml'), join(dir, 'policies.yaml')]).stdout;
+  t.match(text, /warn +line 8: \[peer-matches-nothing\] spec\.ingress\[0\]\.from\[0\]\.namespaceSelector: matches no namespace/, 'the text detail lists it');
+  t.notMatch(text, /warn {4}shop\//, 'finding warnings are not listed twice');
 });

@@ -18,7 +18,8 @@ import { reviewNetworkPolicy } from '../../src/review.js';
 import { ruleContext, sharedRuleContext } from '../../src/policy/evaluate.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import type { AnyRule } from '../../src/rules/types.js';
-import { makeNetworkPolicy, port, withIngressPorts, withPodSelector } from '../helpers/netpol.js';
+import { fromNamespaceSelector, makeNetworkPolicy, port, withIngressPorts, withPodSelector } from '../helpers/netpol.js';
+import { parsePolicy } from '../../src/policy/parse.js';
 import { stubClusterView } from '../helpers/cluster.js';
 import { type Example, EXAMPLES } from '../rules/examples/index.js';
 import { SHOP, namespace, pod, service, validatingWebhook } from './manifests.js';
@@ -166,14 +167,14 @@ t.test('through reviewNetworkPolicy: warnings, a denial, and visible skips', asy
   t.equal(r1.verdict, 'allowed');
   t.ok(
     r1.warnings.some((w) =>
-      w.startsWith('[service-port-not-pod-port] spec.ingress[0].ports[0].port: port 80 is the port of service hello, not of its pods; did you mean 8080 (targetPort of service hello)?'),
+      w.startsWith('default/foo: [service-port-not-pod-port] spec.ingress[0].ports[0].port: port 80 is the port of service hello, not of its pods; did you mean 8080 (targetPort of service hello)?'),
     ),
     'service-port-not-pod-port warns',
   );
 
   const typo = makeNetworkPolicy((np) => (np.metadata!.namespace = 'default'), withPodSelector({ matchLabels: { app: 'postgress' } }));
   const r2 = review(typo, cluster);
-  t.ok(r2.warnings.some((w) => w.startsWith('[pod-selector-matches-nothing] spec.podSelector: selects no pod in namespace "default"')), 'pod-selector-matches-nothing warns');
+  t.ok(r2.warnings.some((w) => w.startsWith('default/foo: [pod-selector-matches-nothing] spec.podSelector: selects no pod in namespace "default"')), 'pod-selector-matches-nothing warns');
 
   const webhookState = staticClusterView(
     [
@@ -200,7 +201,7 @@ t.test('through reviewNetworkPolicy: warnings, a denial, and visible skips', asy
   t.notOk(none.warnings.some((w) => w.includes('pod-selector-matches-nothing')));
   const stale = review(typo, stubClusterView({ ready: false }));
   t.match(stale.auditAnnotations['skipped-rules'], /"rule":"pod-selector-matches-nothing","reason":"cluster state not synced"/);
-  t.ok(stale.warnings.some((w) => /^netpol-guard: cluster state not synced; rules not run: .*pod-selector-matches-nothing/.test(w)), 'a stale cluster: the person applying is told');
+  t.ok(stale.warnings.some((w) => /^default\/foo: netpol-guard: cluster state not synced; rules not run: .*pod-selector-matches-nothing/.test(w)), 'a stale cluster: the person applying is told');
 });
 
 t.test('rules that only use the cluster run without it, and get it only when ready', async (t) => {
@@ -213,10 +214,34 @@ t.test('rules that only use the cluster run without it, and get it only when rea
   };
   const run = (cluster?: ReturnType<typeof staticClusterView>) =>
     reviewNetworkPolicy({ operation: 'CREATE', object: seed002, strictFields: true, includeApiWarnings: false }, { policy, ...(cluster ? { cluster } : {}) }).warnings.filter((w) =>
-      w.startsWith('[ipblock-cluster-cidr]'),
+      w.startsWith('default/allow-myapp-ingress: [ipblock-cluster-cidr]'),
     );
   t.same(run(), [], 'no pod CIDR known: nothing');
   t.match(run(staticClusterView(SHOP, 'x'))[0], /overlaps the pod network 10\.244\.0\.0\/24 \(a node's podCIDR\)/);
   const notReady = { ...staticClusterView(SHOP, 'x'), ready: false };
   t.same(run(notReady), [], 'a view that is not ready is not used');
+});
+
+t.test('one root cause, one warning: a namespace label never set beats "matches no namespace"', async (t) => {
+  const review = (object: unknown, policy = builtinPolicy()) =>
+    reviewNetworkPolicy({ operation: 'CREATE', object, strictFields: true, includeApiWarnings: false }, { policy, cluster: staticClusterView(SHOP, 'test') });
+  const byName = makeNetworkPolicy((np) => (np.metadata!.namespace = 'default'), withIngressPorts(port('TCP', 80)), fromNamespaceSelector({ matchLabels: { name: 'shop' } }));
+  const r = review(byName);
+  const active = r.evaluation.findings.filter((f) => f.effect === 'warn').map((f) => `${f.rule} ${f.field}`);
+  t.same(active.filter((x) => x.includes('namespaceSelector')).sort(), [
+    'namespace-label-never-set spec.ingress[0].from[0].namespaceSelector.matchLabels',
+    'peer-matches-nothing spec.ingress[0].from[0].namespaceSelector',
+  ], 'both rules fire on the selector');
+  const aboutSelector = r.warnings.filter((w) => w.includes('namespaceSelector'));
+  t.same(aboutSelector, [
+    'default/foo: [namespace-label-never-set] spec.ingress[0].from[0].namespaceSelector.matchLabels: namespace label "name" is never set by Kubernetes; use "kubernetes.io/metadata.name: shop"',
+  ], 'the warning says the more specific one only');
+  t.match(r.auditAnnotations.rules, /namespace-label-never-set/);
+  t.match(r.auditAnnotations.rules, /peer-matches-nothing/, 'the other stays in the audit annotation');
+
+  const off = review(byName, parsePolicy('rules:\n  namespace-label-never-set: {action: off}\n', 'p.yaml', ALL_RULES));
+  t.same(off.warnings.filter((w) => w.includes('namespaceSelector')).map((w) => w.split(':')[1]), [' [peer-matches-nothing] spec.ingress[0].from[0].namespaceSelector'], 'with the specific rule off, the general one warns');
+
+  const typo = makeNetworkPolicy((np) => (np.metadata!.namespace = 'default'), withIngressPorts(port('TCP', 80)), fromNamespaceSelector({ matchLabels: { team: 'shop' } }));
+  t.ok(review(typo).warnings.some((w) => w.startsWith('default/foo: [peer-matches-nothing] spec.ingress[0].from[0].namespaceSelector: matches no namespace')), 'another cause: the general one warns');
 });

@@ -45,7 +45,7 @@ t.test('enforce: each rule at its action', async (t) => {
     ].join('\n'),
   );
   t.same(r.warnings, [
-    '[ipblock-world] spec.egress[0].to[0].ipBlock.cidr: 0.0.0.0/0 reaches every address; narrow the CIDR to the networks you need, or add except ranges for the pod, service and private networks',
+    'bar/foo: [ipblock-world] spec.egress[0].to[0].ipBlock.cidr: 0.0.0.0/0 reaches every address; narrow the CIDR to the networks you need, or add except ranges for the pod, service and private networks',
   ], 'warnings carry the fix when it fits');
   t.equal(r.auditAnnotations.rules, 'cloud-metadata-egress,ipblock-world');
 });
@@ -118,7 +118,7 @@ t.test('skipped rules are said out loud', async (t) => {
   t.same(r.notRun, [], 'nor counted among the rules not run (logs, metrics)');
   const stale = reviewNetworkPolicy(request(world), { policy, cluster: stubClusterView({ ready: false }) });
   t.same(JSON.parse(stale.auditAnnotations['skipped-rules'] ?? '[]'), [{ rule: 'needs-cluster', reason: 'cluster state not synced' }], 'a cluster that is not synced is');
-  t.same(stale.warnings, ['netpol-guard: cluster state not synced; rules not run: needs-cluster'], 'and the person applying is told');
+  t.same(stale.warnings, ['bar/foo: netpol-guard: cluster state not synced; rules not run: needs-cluster'], 'and the person applying is told');
   t.same(stale.notRun, [{ rule: 'needs-cluster', reason: 'cluster-not-synced', detail: 'cluster state not synced' }], 'one list for the annotation, the log line and the metric');
   t.same(r.warnings, [], 'cluster state off by configuration is no warning');
   const throwing: AnyRule = { ...needsCluster, id: 'broken', cluster: 'none', check: () => { throw new Error('boom'); } };
@@ -132,7 +132,7 @@ t.test('the deadline: failure mode allow warns, deny denies', async (t) => {
   const allow = reviewNetworkPolicy(request(world), ctx('', { deadline: expired, failureMode: 'allow' }));
   t.equal(allow.allowed, true);
   t.equal(allow.evaluation.timedOut, true);
-  t.match(allow.warnings[0], /review did not finish within 5ms; rules not run: .*cloud-metadata-egress/);
+  t.match(allow.warnings[0], /^bar\/foo: netpol-guard: review did not finish within 5ms; rules not run: .*cloud-metadata-egress/);
   const deny = reviewNetworkPolicy(request(world), ctx('', { deadline: expired, failureMode: 'deny' }));
   t.equal(deny.verdict, 'timeout');
   t.equal(deny.status?.code, 500);

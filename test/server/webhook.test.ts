@@ -5,7 +5,7 @@
 import https from 'node:https';
 import tls from 'node:tls';
 import t from 'tap';
-import { CD, fromPodSelector, makeNetworkPolicy, port, toIPBlock, withIngressPorts, withPolicyTypes } from '../helpers/netpol.js';
+import { CD, fromPodSelector, makeNetworkPolicy, port, toIPBlock, withIngressPorts, withName, withPolicyTypes } from '../helpers/netpol.js';
 import { admissionReview, postReview, request, startTestServer } from '../helpers/server.js';
 import { DRAIN_LIMIT_BYTES } from '../../src/server/webhook-app.js';
 
@@ -53,7 +53,7 @@ t.test('webhook', async (t) => {
     t.equal(body.response.status?.code, 403);
     t.equal(body.response.status?.reason, 'Forbidden');
     t.match(body.response.status?.message, /\[cloud-metadata-egress\] spec\.egress\[0\]\.to\[0\]\.ipBlock\.cidr: 0\.0\.0\.0\/0 includes the cloud metadata address/);
-    t.match(body.response.warnings, ['[ipblock-world] spec.egress[0].to[0].ipBlock.cidr: 0.0.0.0/0 reaches every address']);
+    t.match(body.response.warnings, ['bar/foo: [ipblock-world] spec.egress[0].to[0].ipBlock.cidr: 0.0.0.0/0 reaches every address']);
     t.match((body.response.auditAnnotations as Record<string, string>).rules, /cloud-metadata-egress/);
   });
 
@@ -80,7 +80,7 @@ t.test('webhook', async (t) => {
       const body = (await postReview(server, door, admissionReview(object))).json as Review;
       t.equal(body.response.allowed, false, `${door}: denied`);
       t.same(body.response.status, expected, `${door}: the API server's Invalid, nothing of the org policy in it`);
-      t.match(body.response.warnings, [/would deny once valid: \[rules-without-policy-type\] spec\.egress: /, /\[ipblock-world\] /], `${door}: findings as warnings`);
+      t.match(body.response.warnings, [/^bar\/foo: would deny once valid: \[rules-without-policy-type\] spec\.egress: /, /^bar\/foo: \[ipblock-world\] /], `${door}: findings as warnings`);
       t.same(body.response.auditAnnotations, { verdict: 'invalid', rules: 'rules-without-policy-type,ipblock-world' }, `${door}: and in the audit annotations`);
       t.notOk('patch' in body.response, `${door}: no patch on a denial`);
     }
@@ -89,6 +89,20 @@ t.test('webhook', async (t) => {
     t.equal(forbidden.response.status?.code, 403, '/validate: the same rule on a valid object is a 403');
     const mutated = (await postReview(server, '/mutate', admissionReview(valid))).json as Review;
     t.same(mutated.response, { uid, allowed: true }, '/mutate: a valid object is left to the validating webhook, whatever the org policy says');
+  });
+
+  t.test('every warning names its object, so two policies with one problem give two texts', async (t) => {
+    const open = (name: string) => makeNetworkPolicy(withName(name), fromPodSelector(CD), withPolicyTypes('Ingress'));
+    const texts: string[] = [];
+    for (const name of ['web', 'api']) {
+      const body = (await postReview(server, '/validate', admissionReview(open(name)))).json as Review;
+      t.equal(body.response.allowed, true);
+      const warnings = body.response.warnings as string[];
+      t.match(warnings, [new RegExp(`^bar/${name}: \\[ports-unrestricted\\] spec\\.ingress\\[0\\]: rule lists sources but no ports`)], `${name}: named in its warning`);
+      t.ok(warnings.every((w) => w.startsWith(`bar/${name}: `)), `${name}: in every warning`);
+      texts.push(...warnings);
+    }
+    t.equal(new Set(texts).size, texts.length, 'no two texts alike: kubectl shows each');
   });
 
   t.test('v1beta1 is answered in v1beta1', async (t) => {
