@@ -46,6 +46,8 @@ export interface StartClusterOptions {
   logLevel?: number;
   /** Extra kube-apiserver flags, appended after ours (a repeated flag overrides ours). */
   apiserverFlags?: string[];
+  /** Admission plugins to turn off (NamespaceLifecycle: objects in namespaces that do not exist). */
+  withoutAdmission?: string[];
   /** Where binaries are looked up (KUBE_APISERVER, ETCD, KUBECTL, HELM). Default process.env. */
   env?: NodeJS.ProcessEnv;
 }
@@ -160,7 +162,7 @@ async function boot(
       return r.status === 200 && /"health":\s*"true"/.test(r.body);
     });
     const apiserver = await start('kube-apiserver', bins.apiserver, [
-      ...apiserverArgs(pki, ports, options.logLevel ?? 1),
+      ...apiserverArgs(pki, ports, options.logLevel ?? 1, options.withoutAdmission),
       ...(options.apiserverFlags ?? []),
     ]);
     const readyMs = options.readyTimeoutMs ?? 90_000;

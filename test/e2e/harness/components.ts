@@ -32,17 +32,22 @@ export function etcdArgs(workDir: string, ports: ClusterPorts): string[] {
   ];
 }
 
-export function apiserverArgs(pki: Pki, ports: ClusterPorts, logLevel: number): string[] {
+/**
+ * `withoutAdmission`: plugins left out. The plugin flags are lists that a repeated flag extends,
+ * so apiserverFlags cannot take one away.
+ */
+export function apiserverArgs(pki: Pki, ports: ClusterPorts, logLevel: number, withoutAdmission: readonly string[] = []): string[] {
+  const enabled = ADMISSION_PLUGINS.filter((p) => !withoutAdmission.includes(p));
   return [
     '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1',
     `--secure-port=${ports.api}`, '--insecure-port=0',
     `--etcd-servers=http://127.0.0.1:${ports.etcd}`,
     `--tls-cert-file=${pki.apiserverCert}`, `--tls-private-key-file=${pki.apiserverKey}`,
     `--client-ca-file=${pki.caCert}`, '--anonymous-auth=false', '--authorization-mode=RBAC',
-    `--enable-admission-plugins=${ADMISSION_PLUGINS.join(',')}`,
+    `--enable-admission-plugins=${enabled.join(',')}`,
     // No controller-manager creates service-account token Secrets, so the ServiceAccount
     // plugin would reject every Pod.
-    '--disable-admission-plugins=ServiceAccount',
+    `--disable-admission-plugins=${['ServiceAccount', ...withoutAdmission].join(',')}`,
     `--service-account-key-file=${pki.serviceAccountPub}`,
     `--service-account-signing-key-file=${pki.serviceAccountKey}`,
     '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
