@@ -234,8 +234,8 @@ t.test('the informer view against a real API server', async (t) => {
 
   await t.test('cluster rules flag and pass on what it sees', async (t) => {
     const servicePort = review(policy('shop', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ ports: [{ port: 80 }] }] }), view);
-    t.ok(servicePort.warnings.some((w) => w.startsWith('[service-port-not-pod-port] spec.ingress[0].ports[0].port: port 80 is the port of service web')));
-    t.ok(servicePort.warnings.some((w) => w.startsWith('[cni-without-policy-support] spec: flannel (kube-system/kube-flannel-ds)')));
+    t.ok(servicePort.warnings.some((w) => w.startsWith('shop/p: [service-port-not-pod-port] spec.ingress[0].ports[0].port: port 80 is the port of service web')));
+    t.ok(servicePort.warnings.some((w) => w.startsWith('shop/p: [cni-without-policy-support] spec: flannel (kube-system/kube-flannel-ds)')));
     const podPort = review(policy('shop', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ ports: [{ port: 8080 }] }] }), view);
     t.notOk(podPort.warnings.some((w) => /service-port-not-pod-port|pod-selector-matches-nothing/.test(w)));
     const dns = review(
@@ -258,7 +258,7 @@ t.test('the informer view against a real API server', async (t) => {
     await cluster.kubectl(['label', 'pod', 'web-1', '-n', 'shop', 'app=frontend', '--overwrite'], { check: true });
     const [, ms] = await timed(() => cluster.waitFor(() => view.pods('shop').find((p) => p.name === 'web-1')?.labels.app === 'frontend', { timeoutMs: 10_000, intervalMs: 20, description: 'the new label' }));
     t.comment(`label change seen after ${ms} ms`);
-    t.ok(review(web, view).warnings.some((w) => w.startsWith('[pod-selector-matches-nothing] spec.podSelector: selects no pod in namespace "shop"')));
+    t.ok(review(web, view).warnings.some((w) => w.startsWith('shop/p: [pod-selector-matches-nothing] spec.podSelector: selects no pod in namespace "shop"')));
   });
 
   await t.test('unreachable API server: not ready within the bound, rules skipped, recovery by itself', async (t) => {
@@ -269,7 +269,7 @@ t.test('the informer view against a real API server', async (t) => {
     const during = review(policy('shop', { podSelector: { matchLabels: { app: 'nothing' } } }), view);
     t.match(during.auditAnnotations['skipped-rules'], /"rule":"pod-selector-matches-nothing","reason":"cluster state not synced"/);
     t.equal(during.verdict, 'allowed');
-    t.ok(during.warnings.some((w) => /^netpol-guard: cluster state not synced; rules not run: .*pod-selector-matches-nothing/.test(w)), 'the person applying is told');
+    t.ok(during.warnings.some((w) => /^shop\/p: netpol-guard: cluster state not synced; rules not run: .*pod-selector-matches-nothing/.test(w)), 'the person applying is told');
     t.equal(informers.readiness().ok, true, 'stale, but the webhook stays in service');
     t.match(informers.readiness().detail, /^stale:/);
 
