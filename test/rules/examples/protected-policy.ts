@@ -2,13 +2,18 @@
 import { makeNetworkPolicy } from '../../helpers/netpol.js';
 import { type RuleExamples } from './common.js';
 
+/** A NetworkPolicy carrying the protected label. */
+function protectedPolicy() {
+  return makeNetworkPolicy((np) => (np.metadata!.labels = { 'netpol-guard.io/protected': 'true' }));
+}
+
 export const examples: RuleExamples = {
   flagged: [
     {
       name: 'a developer deletes the default-deny',
       object: null,
       operation: 'DELETE',
-      old: makeNetworkPolicy((np) => (np.metadata!.labels = { 'netpol-guard.io/protected': 'true' })),
+      old: protectedPolicy(),
       userInfo: { username: 'dev', groups: ['developers'] },
       field: 'metadata.labels[netpol-guard.io/protected]',
     },
@@ -28,7 +33,7 @@ export const examples: RuleExamples = {
       name: 'an administrator',
       object: null,
       operation: 'DELETE',
-      old: makeNetworkPolicy((np) => (np.metadata!.labels = { 'netpol-guard.io/protected': 'true' })),
+      old: protectedPolicy(),
       userInfo: { username: 'admin', groups: ['system:masters'] },
     },
     { name: 'not protected', object: null, operation: 'DELETE', old: makeNetworkPolicy(), userInfo: { username: 'dev' } },
