@@ -5,7 +5,7 @@
 import t from 'tap';
 import { parsePolicy } from '../src/policy/parse.js';
 import { type ReviewRequest, reviewNetworkPolicy } from '../src/review.js';
-import { fromIPBlock, makeNetworkPolicy, port, toIPBlock, withIngressPorts, withPolicyTypes } from './helpers/netpol.js';
+import { INVALID_AND_DENIED_STATUS, fromIPBlock, invalidAndDenied, makeNetworkPolicy, port, toIPBlock, withIngressPorts, withPolicyTypes } from './helpers/netpol.js';
 import { ALL_RULES } from '../src/rules/index.js';
 
 // The API server's stages alone: a policy compiled against no org-policy rules.
@@ -35,27 +35,11 @@ t.test('an invalid policy is denied with the API server 422', async (t) => {
 });
 
 t.test('invalid before forbidden: an invalid object that trips a deny rule gets the API server 422 only', async (t) => {
-  // policyTypes [foo, bar] with egress rules: two field errors, and rules-without-policy-type (deny).
-  const object = makeNetworkPolicy(toIPBlock({ cidr: '0.0.0.0/0' }), withPolicyTypes('foo', 'bar'));
+  const object = invalidAndDenied();
   const r = reviewNetworkPolicy({ operation: 'CREATE', object, strictFields: true, includeApiWarnings: true }, { policy: parsePolicy('', 'built-in', ALL_RULES) });
   t.ok(r.evaluation.findings.some((f) => f.rule === 'rules-without-policy-type' && f.effect === 'deny'), 'the deny rule did fire');
   t.equal(r.verdict, 'invalid');
-  t.same(r.status, {
-    status: 'Failure',
-    message:
-      'NetworkPolicy.networking.k8s.io "foo" is invalid: [spec.policyTypes[0]: Unsupported value: "foo": supported values: "Ingress", "Egress", spec.policyTypes[1]: Unsupported value: "bar": supported values: "Ingress", "Egress"]',
-    reason: 'Invalid',
-    details: {
-      group: 'networking.k8s.io',
-      kind: 'NetworkPolicy',
-      name: 'foo',
-      causes: [
-        { reason: 'FieldValueNotSupported', message: 'Unsupported value: "foo": supported values: "Ingress", "Egress"', field: 'spec.policyTypes[0]' },
-        { reason: 'FieldValueNotSupported', message: 'Unsupported value: "bar": supported values: "Ingress", "Egress"', field: 'spec.policyTypes[1]' },
-      ],
-    },
-    code: 422,
-  }, 'nothing of the org policy inside the Invalid status');
+  t.same(r.status, INVALID_AND_DENIED_STATUS, 'nothing of the org policy inside the Invalid status');
   t.match(r.warnings, [/^bar\/foo: would deny once valid: \[rules-without-policy-type\] spec\.egress: /, /^bar\/foo: \[ipblock-world\] /], 'the denial and the warning reach the person as warnings');
   t.same(r.auditAnnotations, { verdict: 'invalid', rules: 'rules-without-policy-type,ipblock-world' });
   const valid = reviewNetworkPolicy(

@@ -84,3 +84,27 @@ export function port(protocol: string | undefined, value?: number | string, endP
 
 export const CD = { matchLabels: { c: 'd' } };
 export const INVALID_SELECTOR = { matchLabels: { 'NoUppercaseOrSpecialCharsLike=Equals': 'b' } };
+
+/**
+ * A NetworkPolicy the API server rejects that also trips a deny rule: policyTypes [foo, bar] with
+ * an egress rule to 0.0.0.0/0 (two field errors; rules-without-policy-type and ipblock-world).
+ */
+export const invalidAndDenied = (): NetworkPolicy => makeNetworkPolicy(toIPBlock({ cidr: '0.0.0.0/0' }), withPolicyTypes('foo', 'bar'));
+
+/** The API server's 422 for invalidAndDenied(): its two causes, nothing of the org policy. */
+export const INVALID_AND_DENIED_STATUS = {
+  status: 'Failure',
+  message:
+    'NetworkPolicy.networking.k8s.io "foo" is invalid: [spec.policyTypes[0]: Unsupported value: "foo": supported values: "Ingress", "Egress", spec.policyTypes[1]: Unsupported value: "bar": supported values: "Ingress", "Egress"]',
+  reason: 'Invalid',
+  details: {
+    group: 'networking.k8s.io',
+    kind: 'NetworkPolicy',
+    name: 'foo',
+    causes: [
+      { reason: 'FieldValueNotSupported', message: 'Unsupported value: "foo": supported values: "Ingress", "Egress"', field: 'spec.policyTypes[0]' },
+      { reason: 'FieldValueNotSupported', message: 'Unsupported value: "bar": supported values: "Ingress", "Egress"', field: 'spec.policyTypes[1]' },
+    ],
+  },
+  code: 422,
+} as const;

@@ -5,7 +5,7 @@
 import https from 'node:https';
 import tls from 'node:tls';
 import t from 'tap';
-import { CD, fromPodSelector, makeNetworkPolicy, port, toIPBlock, withIngressPorts, withName, withPolicyTypes } from '../helpers/netpol.js';
+import { CD, INVALID_AND_DENIED_STATUS, fromPodSelector, invalidAndDenied, makeNetworkPolicy, port, toIPBlock, withIngressPorts, withName, withPolicyTypes } from '../helpers/netpol.js';
 import { admissionReview, postReview, request, startTestServer } from '../helpers/server.js';
 import { DRAIN_LIMIT_BYTES } from '../../src/server/webhook-app.js';
 
@@ -58,24 +58,8 @@ t.test('webhook', async (t) => {
   });
 
   t.test('invalid before forbidden, at both doors: the API server 422, the org findings as warnings', async (t) => {
-    // policyTypes [foo, bar] with egress rules: two field errors, and rules-without-policy-type (deny).
-    const object = makeNetworkPolicy(toIPBlock({ cidr: '0.0.0.0/0' }), withPolicyTypes('foo', 'bar'));
-    const expected = {
-      status: 'Failure',
-      message:
-        'NetworkPolicy.networking.k8s.io "foo" is invalid: [spec.policyTypes[0]: Unsupported value: "foo": supported values: "Ingress", "Egress", spec.policyTypes[1]: Unsupported value: "bar": supported values: "Ingress", "Egress"]',
-      reason: 'Invalid',
-      details: {
-        group: 'networking.k8s.io',
-        kind: 'NetworkPolicy',
-        name: 'foo',
-        causes: [
-          { reason: 'FieldValueNotSupported', message: 'Unsupported value: "foo": supported values: "Ingress", "Egress"', field: 'spec.policyTypes[0]' },
-          { reason: 'FieldValueNotSupported', message: 'Unsupported value: "bar": supported values: "Ingress", "Egress"', field: 'spec.policyTypes[1]' },
-        ],
-      },
-      code: 422,
-    };
+    const object = invalidAndDenied();
+    const expected = INVALID_AND_DENIED_STATUS;
     for (const door of ['/validate', '/mutate'] as const) {
       const body = (await postReview(server, door, admissionReview(object))).json as Review;
       t.equal(body.response.allowed, false, `${door}: denied`);
