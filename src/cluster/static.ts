@@ -11,8 +11,8 @@
  * - a namespace that objects live in but that has no Namespace manifest exists all the same,
  *   with only that label.
  */
-import type { ClusterNetworkPolicy } from '../connectivity/cnp-types.js';
-import { decodeClusterNetworkPolicy, isClusterNetworkPolicyKind } from '../connectivity/cnp-decode.js';
+import type { ClusterNetworkPolicy } from '../k8s/cnp-types.js';
+import { decodeClusterNetworkPolicy, isClusterNetworkPolicyKind } from '../k8s/cnp-decode.js';
 import { NpgError } from '../errors.js';
 import { type ResourceName, projectorFor, resourceOfKind } from './project.js';
 import { ClusterStore, clusterViewOf } from './store.js';

@@ -3,7 +3,7 @@
  * Implemented by informers (list + watch) in the webhook and by static manifests in the CLI and
  * tests; both keep only the fields the rules need.
  */
-import type { ClusterNetworkPolicy } from '../connectivity/cnp-types.js';
+import type { ClusterNetworkPolicy } from '../k8s/cnp-types.js';
 import type { NetworkPolicy } from '../k8s/types.js';
 
 export interface NamespaceInfo {

@@ -7,7 +7,7 @@ import type { NetworkPolicy, NetworkPolicyPort } from '../k8s/types.js';
 import { applyDefaults } from '../netpol/defaults.js';
 import { type LabelMatcher, selectorMatcher } from '../rules/lib/cluster-match.js';
 import { type Block, BlockTable } from './blocks.js';
-import type { ClusterNetworkPolicy, ClusterNetworkPolicyAction, ClusterNetworkPolicyProtocol, ClusterNetworkPolicyTier } from './cnp-types.js';
+import type { ClusterNetworkPolicy, ClusterNetworkPolicyAction, ClusterNetworkPolicyProtocol, ClusterNetworkPolicyTier } from '../k8s/cnp-types.js';
 
 /** A NetworkPolicy peer: selectors (namespace undefined = the policy's own), or an address block. */
 export type CompiledPeer =

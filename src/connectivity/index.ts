@@ -36,8 +36,8 @@ export type {
   SnapshotPod,
   SnapshotPort,
 } from './types.js';
-export type * from './cnp-types.js';
-export { decodeClusterNetworkPolicy, isClusterNetworkPolicyKind } from './cnp-decode.js';
+export type * from '../k8s/cnp-types.js';
+export { decodeClusterNetworkPolicy, isClusterNetworkPolicyKind } from '../k8s/cnp-decode.js';
 export { ConnectivityModel, endpointText, podKey } from './model.js';
 export type { PodClass } from './classes.js';
 export { connectivityMatrix, declaredProbes, compareProbes, type Matrix, type MatrixFlow, type MatrixProbe, type MatrixRequest, type Probe } from './matrix.js';

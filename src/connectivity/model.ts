@@ -6,7 +6,7 @@
 import type { NetworkPolicy } from '../k8s/types.js';
 import { type Block, BlockTable, blockAdmits } from './blocks.js';
 import { type PodClass, groupPods } from './classes.js';
-import type { ClusterNetworkPolicy } from './cnp-types.js';
+import type { ClusterNetworkPolicy } from '../k8s/cnp-types.js';
 import { type CompiledCnp, type CompiledPolicy, cnpPrecedence, compileClusterNetworkPolicy, compileNetworkPolicy } from './compile.js';
 import { type Party, decideSide } from './evaluate.js';
 import { addressRange } from './blocks.js';

@@ -4,7 +4,7 @@
  * protocol (TCP when omitted); and ClusterNetworkPolicy `protocols` entries.
  */
 import type { NetworkPolicyPort } from '../k8s/types.js';
-import type { ClusterNetworkPolicyProtocol } from './cnp-types.js';
+import type { ClusterNetworkPolicyProtocol } from '../k8s/cnp-types.js';
 import type { SnapshotPort } from './types.js';
 
 /** The container port of a pod by name and protocol, as kube-proxy and network plugins resolve it. */

@@ -4,7 +4,7 @@
  */
 import type { ClusterView } from '../cluster/view.js';
 import type { NetworkPolicy } from '../k8s/types.js';
-import type { ClusterNetworkPolicy } from './cnp-types.js';
+import type { ClusterNetworkPolicy } from '../k8s/cnp-types.js';
 import type { ConnectivitySnapshot } from './types.js';
 
 export function snapshotFromClusterView(view: ClusterView): ConnectivitySnapshot {

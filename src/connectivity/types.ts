@@ -4,7 +4,7 @@
  * `simulate -o json` prints SideVerdict as it is.
  */
 import type { NetworkPolicy } from '../k8s/types.js';
-import type { ClusterNetworkPolicy } from './cnp-types.js';
+import type { ClusterNetworkPolicy } from '../k8s/cnp-types.js';
 
 export type Labels = Readonly<Record<string, string>>;
 

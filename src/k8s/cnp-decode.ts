@@ -3,7 +3,7 @@
  * cannot: a wrong type, a missing tier/priority/subject, an unknown action. What the CRD's
  * schema would reject is rejected here too, so the model never guesses at a broken object.
  */
-import type { LabelSelector } from '../k8s/types.js';
+import type { LabelSelector } from './types.js';
 import type {
   ClusterNetworkPolicy,
   ClusterNetworkPolicyPeer,

@@ -3,7 +3,7 @@
  * from kubernetes-sigs/network-policy-api `apis/v1alpha2|v1beta1/clusternetworkpolicy_types.go`.
  * Only the fields that decide traffic; status is left out.
  */
-import type { LabelSelector } from '../k8s/types.js';
+import type { LabelSelector } from './types.js';
 
 export type ClusterNetworkPolicyTier = 'Admin' | 'Baseline';
 export type ClusterNetworkPolicyAction = 'Accept' | 'Deny' | 'Pass';
