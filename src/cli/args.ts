@@ -13,3 +13,19 @@ export function parseCommandLine<O extends NonNullable<ParseArgsConfig['options'
     throw new NpgError('NPG_OPTION_INVALID', `${(err as Error).message}\n\n${usage}`);
   }
 }
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+const HELP = { help: { type: 'boolean', short: 'h' } } as const satisfies Options;
+
+/**
+ * A command's line with its positionals and -h/--help: on --help the usage is printed and the
+ * answer is undefined, so the command returns 0 before reading anything.
+ */
+export function parseCommandOrHelp<O extends Options>(argv: string[], options: O, usage: string) {
+  const parsed = parseCommandLine(argv, { ...options, ...HELP }, usage, true);
+  if ((parsed.values as { help?: boolean }).help) {
+    process.stdout.write(usage);
+    return undefined;
+  }
+  return parsed;
+}

@@ -2,7 +2,7 @@
  * `netpol-guard check`: the webhook's verdicts, offline, for manifests in a pull request.
  */
 import { NpgError } from '../errors.js';
-import { parseCommandLine } from './args.js';
+import { parseCommandOrHelp } from './args.js';
 import { loadPolicyFile } from '../policy/load.js';
 import { builtinPolicy } from '../policy/parse.js';
 import type { OrgPolicy } from '../policy/types.js';
@@ -43,7 +43,7 @@ Exit codes: 0 nothing denied, 1 something denied (or warned, with --strict), 2 u
 `;
 
 export async function runCheck(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine(
+  const parsed = parseCommandOrHelp(
     argv,
     {
       policy: { type: 'string' },
@@ -52,15 +52,11 @@ export async function runCheck(argv: string[]): Promise<number> {
       output: { type: 'string', short: 'o', default: defaultFormat(CHECK_FORMATS) },
       strict: { type: 'boolean', default: false },
       'no-color': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
     },
     CHECK_USAGE,
-    true,
   );
-  if (values.help) {
-    process.stdout.write(CHECK_USAGE);
-    return 0;
-  }
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   const render = rendererFor(CHECK_FORMATS, values.output);
   if (positionals.length === 0) throw new NpgError('NPG_OPTION_INVALID', `no input given\n\n${CHECK_USAGE}`);
 

@@ -2,7 +2,7 @@
  * `netpol-guard explain`: each NetworkPolicy in the inputs in plain words.
  */
 import { NpgError } from '../errors.js';
-import { parseCommandLine } from './args.js';
+import { parseCommandOrHelp } from './args.js';
 import { type Explanation, explainNetworkPolicy } from '../netpol/explain/index.js';
 import { lineOf } from '../yaml/locate.js';
 import { isNetworkPolicyDocument } from './check-core.js';
@@ -36,20 +36,16 @@ Options:
 `;
 
 export async function runExplain(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine(
+  const parsed = parseCommandOrHelp(
     argv,
     {
       namespace: { type: 'string' },
       output: { type: 'string', short: 'o', default: defaultFormat(EXPLAIN_FORMATS) },
-      help: { type: 'boolean', short: 'h' },
     },
     EXPLAIN_USAGE,
-    true,
   );
-  if (values.help) {
-    process.stdout.write(EXPLAIN_USAGE);
-    return 0;
-  }
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   const render = rendererFor(EXPLAIN_FORMATS, values.output);
   if (positionals.length === 0) throw new NpgError('NPG_OPTION_INVALID', `no input given\n\n${EXPLAIN_USAGE}`);
   const { objects, errors } = await readInputs(positionals);

@@ -9,7 +9,7 @@ import type { PolicyChange } from '../impact/types.js';
 import type { PodIdentity } from '../impact/workloads.js';
 import { admitNetworkPolicy } from '../netpol/admit.js';
 import { lineOf } from '../yaml/locate.js';
-import { parseCommandLine } from './args.js';
+import { parseCommandOrHelp } from './args.js';
 import { isNetworkPolicyDocument } from './check-core.js';
 import { openClusterInput } from './cluster-input.js';
 import { renderImpactJson, renderImpactText } from './impact-render.js';
@@ -58,7 +58,7 @@ function where(o: InputObject): string {
 }
 
 export async function runImpact(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine(
+  const parsed = parseCommandOrHelp(
     argv,
     {
       'cluster-state': { type: 'string', multiple: true },
@@ -67,15 +67,11 @@ export async function runImpact(argv: string[]): Promise<number> {
       port: { type: 'string', multiple: true },
       namespace: { type: 'string', default: 'default' },
       output: { type: 'string', short: 'o', default: 'text' },
-      help: { type: 'boolean', short: 'h' },
     },
     IMPACT_USAGE,
-    true,
   );
-  if (values.help) {
-    process.stdout.write(IMPACT_USAGE);
-    return 0;
-  }
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   const format = values.output as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) throw new NpgError('NPG_OPTION_INVALID', `-o must be text or json, got ${JSON.stringify(values.output)}`);
   const probes = values.port?.map(parsePortOption);
