@@ -5,13 +5,14 @@
 import { snapshotFromClusterView, type Probe, type Protocol } from '../connectivity/index.js';
 import { NpgError } from '../errors.js';
 import { computeImpact, policyKey } from '../impact/compute.js';
-import type { PolicyChange } from '../impact/types.js';
+import type { ImpactReport, PolicyChange } from '../impact/types.js';
 import type { PodIdentity } from '../impact/workloads.js';
 import { admitNetworkPolicy } from '../netpol/admit.js';
 import { lineOf } from '../yaml/locate.js';
 import { parseCommandOrHelp } from './args.js';
 import { isNetworkPolicyDocument } from './check-core.js';
 import { openClusterInput } from './cluster-input.js';
+import { type FormatTable, defaultFormat, rendererFor } from './formats.js';
 import { renderImpactJson, renderImpactText } from './impact-render.js';
 import { type InputObject, readInputs } from './inputs.js';
 
@@ -35,7 +36,16 @@ Options:
 Exit codes: 0 the impact was computed, 2 usage or input errors (other inputs still used).
 `;
 
-const FORMATS = ['text', 'json'] as const;
+/** What the renderers are given: the report, and who each pod key of it is. */
+interface ImpactOutput {
+  readonly report: ImpactReport;
+  readonly identify: (key: string) => PodIdentity | undefined;
+}
+
+const IMPACT_FORMATS: FormatTable<ImpactOutput> = {
+  text: ({ report, identify }) => renderImpactText(report, identify),
+  json: ({ report }) => renderImpactJson(report),
+};
 const PROTOCOLS = new Set(['TCP', 'UDP', 'SCTP']);
 
 /** `80`, `80/udp`, `serve-80-tcp`, `dns/UDP`. */
@@ -66,14 +76,13 @@ export async function runImpact(argv: string[]): Promise<number> {
       delete: { type: 'string', multiple: true },
       port: { type: 'string', multiple: true },
       namespace: { type: 'string', default: 'default' },
-      output: { type: 'string', short: 'o', default: 'text' },
+      output: { type: 'string', short: 'o', default: defaultFormat(IMPACT_FORMATS) },
     },
     IMPACT_USAGE,
   );
   if (!parsed) return 0;
   const { values, positionals } = parsed;
-  const format = values.output as (typeof FORMATS)[number];
-  if (!FORMATS.includes(format)) throw new NpgError('NPG_OPTION_INVALID', `-o must be text or json, got ${JSON.stringify(values.output)}`);
+  const render = rendererFor(IMPACT_FORMATS, values.output);
   const probes = values.port?.map(parsePortOption);
   const deletes = values.delete ?? [];
   if (positionals.length === 0 && deletes.length === 0) throw new NpgError('NPG_OPTION_INVALID', `no change given: FILES or --delete\n\n${IMPACT_USAGE}`);
@@ -134,6 +143,6 @@ export async function runImpact(argv: string[]): Promise<number> {
   }
 
   const report = computeImpact(snapshot, changes, probes ? { probes } : {});
-  process.stdout.write(format === 'json' ? renderImpactJson(report) : renderImpactText(report, (key) => pods.get(key)));
+  process.stdout.write(render({ report, identify: (key) => pods.get(key) }));
   return problems > 0 ? 2 : 0;
 }

@@ -3,7 +3,7 @@
  * mistakes that get a usage error.
  */
 import t from 'tap';
-import { parsePortOption } from '../../src/cli/impact.js';
+import { parsePortOption, runImpact } from '../../src/cli/impact.js';
 
 t.test('--port values', async (t) => {
   t.same(parsePortOption('80'), { port: 80, protocol: 'TCP' });
@@ -14,4 +14,8 @@ t.test('--port values', async (t) => {
   t.throws(() => parsePortOption('80/ICMP'), /expected PORT or PORT\/PROTOCOL with TCP, UDP or SCTP/);
   t.throws(() => parsePortOption('80/TCP/x'), /expected PORT or PORT\/PROTOCOL/);
   t.throws(() => parsePortOption('Not_A_Name'), /not a port number or a container port name/);
+});
+
+t.test('-o takes a format of the table, checked before any input is read', async (t) => {
+  await t.rejects(runImpact(['-o', 'yaml', 'missing.yaml']), { code: 'NPG_OPTION_INVALID', message: '-o must be text or json, got "yaml"' });
 });
