@@ -5,7 +5,7 @@
 import { ConnectivityModel, type Endpoint, type Matrix, type Probe, type SnapshotPod, connectivityMatrix, podKey } from '../connectivity/index.js';
 import { selectorMatcher } from '../rules/lib/cluster-match.js';
 import { NpgError } from '../errors.js';
-import { parseCommandLine } from './args.js';
+import { parseCommandOrHelp } from './args.js';
 import { type EndpointSelector, parseEndpointSelector, parsePort } from './simulate-args.js';
 import { renderTables, renderWhy, writeJson } from './simulate-render.js';
 import { loadSimulateState } from './simulate-state.js';
@@ -101,7 +101,7 @@ function groupLabeler(model: ConnectivityModel): (e: string) => string {
 }
 
 export async function runSimulate(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine(
+  const parsed = parseCommandOrHelp(
     argv,
     {
       'cluster-state': { type: 'string', multiple: true },
@@ -113,15 +113,11 @@ export async function runSimulate(argv: string[]): Promise<number> {
       output: { type: 'string', short: 'o', default: 'table' },
       'max-pods': { type: 'string', default: '200000' },
       'max-flows': { type: 'string', default: '2000000' },
-      help: { type: 'boolean', short: 'h' },
     },
     SIMULATE_USAGE,
-    true,
   );
-  if (values.help) {
-    process.stdout.write(SIMULATE_USAGE);
-    return 0;
-  }
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (!['table', 'json'].includes(values.output)) throw new NpgError('NPG_OPTION_INVALID', `-o must be table or json, got ${JSON.stringify(values.output)}`);
   if (values['cluster-state'] && values.kubeconfig !== undefined) throw new NpgError('NPG_OPTION_INVALID', `give --cluster-state or --kubeconfig, not both\n\n${SIMULATE_USAGE}`);
   if (!values['cluster-state'] && values.kubeconfig === undefined && positionals.length === 0) {
