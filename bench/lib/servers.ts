@@ -67,12 +67,14 @@ export interface GuardOptions {
   readonly name?: string;
   /** Where stdout and stderr go (default: a log file in bench/.work/logs). */
   readonly logTo?: string;
+  /** Another build to run (a dist/ directory), e.g. a copy of the one before a change. */
+  readonly dist?: string;
 }
 
 export function guardCommand(opts: GuardOptions = {}): string[] {
   return [
     ...(opts.nodeArgs ?? []),
-    join(DIST, 'main.js'),
+    join(opts.dist ?? DIST, 'main.js'),
     'serve',
     '--listen',
     opts.listen ?? '127.0.0.1:0',
