@@ -176,8 +176,22 @@ export function sharedRuleContext(input: EvaluationInput): SharedContext {
   };
 }
 
-/** One rule's context: its parameters, and the cluster view when it may look at it. */
+/**
+ * One rule's context: its parameters, and the cluster view when it may look at it. Every field
+ * is written out, in one order, so that all rules of all reviews see contexts of one shape (the
+ * rules read them in hot loops); an object spread of the shared part made each context a
+ * copy through the runtime's slow path, which cost more than most rules' own work.
+ */
 export function ruleContext<P>(shared: SharedContext, rule: AnyRule, params: P, cluster: ClusterView | undefined): RuleContext<P> {
-  const sees = rule.cluster === 'needs' || (rule.cluster === 'uses' && cluster?.ready);
-  return { ...shared, params, cluster: sees ? cluster : undefined };
+  const sees = rule.cluster === 'needs' || (rule.cluster === 'uses' && cluster?.ready === true);
+  return {
+    params,
+    operation: shared.operation,
+    submitted: shared.submitted,
+    old: shared.old,
+    namespace: shared.namespace,
+    userInfo: shared.userInfo,
+    cluster: sees ? cluster : undefined,
+    walks: shared.walks,
+  };
 }
