@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * netpol-guard: serve | check | explain | simulate | impact | rules | policy | version.
+ * netpol-guard: serve | check | audit | explain | simulate | impact | rules | policy | version.
  */
 import { describeError, NpgError } from './errors.js';
 import { VERSION } from './version.js';
@@ -13,6 +13,8 @@ const USAGE = `netpol-guard ${VERSION}: guards every NetworkPolicy a Kubernetes 
 Usage:
   netpol-guard serve [options]          run the admission webhook (validate + mutate)
   netpol-guard check [options] PATH...  check NetworkPolicy manifests offline, as the webhook would
+  netpol-guard audit (--kubeconfig PATH | --cluster-state PATH) [options]
+                                         judge the cluster's policies as a whole (text, json, sarif)
   netpol-guard explain [options] PATH...
                                          explain NetworkPolicies in plain words
   netpol-guard simulate [options] [FILES...]
@@ -56,6 +58,8 @@ async function main(argv: string[]): Promise<number> {
       return serve(rest);
     case 'check':
       return (await import('./cli/check.js')).runCheck(rest);
+    case 'audit':
+      return (await import('./cli/audit.js')).runAuditCommand(rest);
     case 'explain':
       return (await import('./cli/explain.js')).runExplain(rest);
     case 'simulate':

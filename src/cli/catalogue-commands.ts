@@ -3,18 +3,20 @@
  */
 import { parseCommandLine } from './args.js';
 import { BUILTIN_POLICY_YAML } from '../policy/builtin.js';
+import { AUDIT_RULES } from '../audit/rules/index.js';
 import { ALL_RULES } from '../rules/index.js';
 import type { AnyRule } from '../rules/types.js';
+import type { AnyAuditRule } from '../audit/rule.js';
 import { type FormatTable, defaultFormat, formatChoices, rendererFor } from './formats.js';
 import { renderCatalogue } from './rules-catalogue.js';
 
-const RULES_FORMATS: FormatTable<readonly AnyRule[]> = {
+const RULES_FORMATS: FormatTable<readonly (AnyRule | AnyAuditRule)[]> = {
   table: (rules) => renderCatalogue(rules, 'table'),
   json: (rules) => renderCatalogue(rules, 'json'),
   markdown: (rules) => renderCatalogue(rules, 'markdown'),
 };
 
-const RULES_USAGE = `Usage: netpol-guard rules [-o ${formatChoices(RULES_FORMATS)}]\n\nLists the org-policy rules: id, default action, what they need, title.\n`;
+const RULES_USAGE = `Usage: netpol-guard rules [-o ${formatChoices(RULES_FORMATS)}]\n\nLists the org-policy rules (admission and audit): id, default action, what they need, title.\n`;
 const POLICY_USAGE = 'Usage: netpol-guard policy\n\nPrints the built-in org policy; save it, edit it, pass it with --policy.\n';
 
 export async function runRules(argv: string[]): Promise<number> {
@@ -23,7 +25,7 @@ export async function runRules(argv: string[]): Promise<number> {
     process.stdout.write(RULES_USAGE);
     return 0;
   }
-  process.stdout.write(rendererFor(RULES_FORMATS, values.output)(ALL_RULES));
+  process.stdout.write(rendererFor(RULES_FORMATS, values.output)([...ALL_RULES, ...AUDIT_RULES]));
   return 0;
 }
 

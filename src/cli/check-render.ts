@@ -4,7 +4,7 @@
  * code-scanning tools.
  */
 import { isFindingWarning, subjectOf } from '../finding-lines.js';
-import { catalogueEntries } from './rules-catalogue.js';
+import { type CatalogueEntry, catalogueEntries } from './rules-catalogue.js';
 import type { AnyRule } from '../rules/types.js';
 import { VERSION } from '../version.js';
 import type { CheckReport, CheckResult } from './check-core.js';
@@ -105,6 +105,11 @@ export function renderSarif(report: CheckReport, rules: readonly AnyRule[]): str
       });
     }
   }
+  return sarifLog(catalogue, results);
+}
+
+/** A SARIF 2.1.0 log of netpol-guard's results, with the rule catalogue as the tool's rules (check and audit share it). */
+export function sarifLog(catalogue: readonly CatalogueEntry[], results: readonly unknown[]): string {
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',

@@ -3,6 +3,7 @@
  * command's Markdown output (a test fails when the file is stale).
  */
 import { z } from 'zod';
+import type { AnyAuditRule } from '../audit/rule.js';
 import type { AnyRule } from '../rules/types.js';
 
 export type CatalogueFormat = 'table' | 'json' | 'markdown';
@@ -24,16 +25,37 @@ export interface CatalogueEntry {
   readonly needsCluster: boolean;
   readonly operations: readonly string[];
   readonly parameters: readonly RuleParameter[];
+  /** `admission` (each NetworkPolicy as it is written, and `check`) or `audit` (the cluster as a whole, `netpol-guard audit`). */
+  readonly scope: 'admission' | 'audit';
 }
 
-function parametersOf(rule: AnyRule): RuleParameter[] {
+function isAuditRule(r: AnyRule | AnyAuditRule): r is AnyAuditRule {
+  return 'audit' in r;
+}
+
+function parametersOf(rule: AnyRule | AnyAuditRule): RuleParameter[] {
   const defaults = rule.params.parse({}) as Record<string, unknown>;
   const shape = rule.params instanceof z.ZodObject ? (rule.params.shape as Record<string, z.ZodType>) : {};
   return Object.keys(shape).map((name) => ({ name, default: defaults[name], description: shape[name]?.description ?? '' }));
 }
 
-export function catalogueEntries(rules: readonly AnyRule[]): CatalogueEntry[] {
-  return rules.map((r) => ({
+export function catalogueEntries(rules: readonly (AnyRule | AnyAuditRule)[]): CatalogueEntry[] {
+  return rules.map((r) =>
+    isAuditRule(r)
+      ? {
+          id: r.id,
+          title: r.title,
+          description: r.description,
+          remediation: r.remediation,
+          defaultAction: r.defaultAction,
+          seeds: r.seeds,
+          needsSubmitted: false,
+          needsCluster: true,
+          operations: [],
+          parameters: parametersOf(r),
+          scope: 'audit' as const,
+        }
+      : {
     id: r.id,
     title: r.title,
     description: r.description,
@@ -44,7 +66,8 @@ export function catalogueEntries(rules: readonly AnyRule[]): CatalogueEntry[] {
     needsCluster: r.cluster === 'needs',
     operations: r.operations,
     parameters: parametersOf(r),
-  }));
+    scope: 'admission' as const,
+  });
 }
 
 function table(entries: readonly CatalogueEntry[]): string {
@@ -54,6 +77,7 @@ function table(entries: readonly CatalogueEntry[]): string {
 }
 
 function needs(e: CatalogueEntry): string {
+  if (e.scope === 'audit') return 'cluster (audit)';
   return [e.needsCluster ? 'cluster' : '', e.needsSubmitted ? 'submitted object' : ''].filter(Boolean).join(', ');
 }
 
@@ -73,7 +97,7 @@ function markdown(entries: readonly CatalogueEntry[]): string {
   for (const e of entries) {
     out.push(`## \`${e.id}\``, '', `**${e.title}.** ${e.description}`, '', `**Fix:** ${e.remediation}.`, '');
     out.push(
-      `Default action: \`${e.defaultAction}\` · operations: ${e.operations.join(', ')} · seed documents: ${e.seeds.join(', ')}` +
+      `Default action: \`${e.defaultAction}\` · ${e.scope === 'audit' ? 'judged by `netpol-guard audit` over the whole cluster' : `operations: ${e.operations.join(', ')}`} · seed documents: ${e.seeds.join(', ')}` +
         (needs(e) ? ` · needs: ${needs(e)}` : ''),
       '',
     );
@@ -86,7 +110,7 @@ function markdown(entries: readonly CatalogueEntry[]): string {
   return out.join('\n');
 }
 
-export function renderCatalogue(rules: readonly AnyRule[], format: CatalogueFormat): string {
+export function renderCatalogue(rules: readonly (AnyRule | AnyAuditRule)[], format: CatalogueFormat): string {
   const entries = catalogueEntries(rules);
   if (format === 'json') return JSON.stringify(entries, null, 2) + '\n';
   if (format === 'markdown') return markdown(entries);

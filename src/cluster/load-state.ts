@@ -85,3 +85,26 @@ export async function readClusterStateObjects(paths: readonly string[]): Promise
   }
   return objects;
 }
+
+/**
+ * Like loadClusterState, but a file that cannot be read or parsed, or an object that cannot be
+ * used, is left out and named in `problems` instead of failing the whole state (the audit judges
+ * what it can see). A path that does not exist or holds no manifest still fails.
+ */
+export async function loadClusterStateLeniently(paths: readonly string[]): Promise<{ view: ClusterView; problems: NpgError[] }> {
+  const objects: SourcedObject[] = [];
+  const problems: NpgError[] = [];
+  for (const path of paths) {
+    const files = await filesUnder(path);
+    if (files.length === 0) throw new NpgError('NPG_CLUSTER_STATE_INVALID', `${path}: no .yaml, .yml or .json files`);
+    for (const file of files) {
+      try {
+        objects.push(...documentsOf(await readFile(file, 'utf8'), file));
+      } catch (err) {
+        problems.push(err instanceof NpgError ? err : new NpgError('NPG_INPUT_UNREADABLE', `cluster state ${file}: ${describeError(err)}`, { cause: err }));
+      }
+    }
+  }
+  const view = staticClusterViewFrom(objects, `static:${paths.join(',')}`, { onInvalid: (e) => problems.push(e) });
+  return { view, problems };
+}

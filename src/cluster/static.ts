@@ -38,8 +38,23 @@ function invalid(origin: string, reason: string): NpgError {
   return new NpgError('NPG_CLUSTER_STATE_INVALID', `${origin}: ${reason}`);
 }
 
+/** What to do with an object that cannot be read: by default the whole view fails on it. */
+export interface StaticViewOptions {
+  /** Called instead of throwing: the object is left out and the view is built from the rest. */
+  readonly onInvalid?: (error: NpgError) => void;
+}
+
 /** Expands Lists (nested too) into single objects; null documents (an empty `---`) are skipped. */
-function* expand(entry: SourcedObject): Generator<SourcedObject> {
+function* expand(entry: SourcedObject, onInvalid?: (error: NpgError) => void): Generator<SourcedObject> {
+  if (onInvalid) {
+    try {
+      yield* expand(entry);
+    } catch (err) {
+      if (!(err instanceof NpgError)) throw err;
+      onInvalid(err);
+    }
+    return;
+  }
   const o = entry.object;
   if (o === null || o === undefined) return;
   if (typeof o !== 'object' || Array.isArray(o)) {
@@ -50,7 +65,7 @@ function* expand(entry: SourcedObject): Generator<SourcedObject> {
   if (typeof rec.apiVersion !== 'string' || rec.apiVersion === '') throw invalid(entry.origin, `${rec.kind}: apiVersion: required`);
   if (rec.kind === 'List' || (rec.kind.endsWith('List') && Array.isArray(rec.items))) {
     if (!Array.isArray(rec.items)) throw invalid(entry.origin, `${rec.kind}: items: expected a list`);
-    for (const [i, item] of rec.items.entries()) yield* expand({ object: item, origin: `${entry.origin} items[${i}]` });
+    for (const [i, item] of rec.items.entries()) yield* expand({ object: item, origin: `${entry.origin} items[${i}]` }, onInvalid);
     return;
   }
   yield entry;
@@ -60,23 +75,33 @@ function* expand(entry: SourcedObject): Generator<SourcedObject> {
  * The view over `objects`, tagged with where each came from. Throws NpgError
  * NPG_CLUSTER_STATE_INVALID for the first unusable object.
  */
-export function staticClusterViewFrom(objects: readonly SourcedObject[], source: string): ClusterView {
+export function staticClusterViewFrom(objects: readonly SourcedObject[], source: string, options: StaticViewOptions = {}): ClusterView {
+  const fail = (err: NpgError): void => {
+    if (!options.onInvalid) throw err;
+    options.onInvalid(err);
+  };
   const store = new ClusterStore();
   const referenced = new Set<string>();
   const cnps = new Map<string, ClusterNetworkPolicy>();
   for (const entry of objects) {
-    for (const { object, origin } of expand(entry)) {
+    for (const { object, origin } of expand(entry, options.onInvalid)) {
       const rec = object as Record<string, unknown>;
       if (isClusterNetworkPolicyKind(rec.apiVersion, rec.kind)) {
         const decoded = decodeClusterNetworkPolicy(object);
-        if (!decoded.ok) throw invalid(origin, `${describeKind(rec)}: ${decoded.reason}`);
+        if (!decoded.ok) {
+          fail(invalid(origin, `${describeKind(rec)}: ${decoded.reason}`));
+          continue;
+        }
         cnps.set(decoded.value.name, decoded.value);
         continue;
       }
       const resource: ResourceName | undefined = resourceOfKind(rec.apiVersion as string, rec.kind as string);
       if (!resource) continue; // other kinds are not part of the view
       const projected = projectorFor(resource, store.intern)(object);
-      if (!projected.ok) throw invalid(origin, `${describeKind(rec)}: ${projected.reason}`);
+      if (!projected.ok) {
+        fail(invalid(origin, `${describeKind(rec)}: ${projected.reason}`));
+        continue;
+      }
       if (projected.value === undefined) continue;
       (store.indexes[resource] as { set(ns: string, name: string, v: unknown): void }).set(projected.namespace, projected.name, projected.value);
       if (projected.namespace) referenced.add(projected.namespace);

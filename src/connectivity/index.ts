@@ -43,3 +43,5 @@ export type { PodClass } from './classes.js';
 export { connectivityMatrix, declaredProbes, compareProbes, type Matrix, type MatrixFlow, type MatrixProbe, type MatrixRequest, type Probe } from './matrix.js';
 export { diffConnectivity, type ConnectivityDiff, type DiffScope, type FlowChange, type IsolationChange } from './diff.js';
 export { snapshotFromClusterView, withPolicyChanges, type PolicyChanges } from './snapshot.js';
+export { policyCoverage, externalRepresentatives, type BaselineRuleUse, type Coverage, type CoverageOptions, type PolicyUse, type RuleUse } from './coverage.js';
+export type { Party, Direction } from './evaluate.js';

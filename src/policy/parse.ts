@@ -4,14 +4,17 @@
  */
 import { NpgError } from '../errors.js';
 import { ALL_RULES } from '../rules/index.js';
-import type { AnyRule } from '../rules/types.js';
+import { AUDIT_RULES } from '../audit/rules/index.js';
 import { loadYamlDocuments } from '../yaml/locate.js';
 import { BUILTIN_POLICY_YAML } from './builtin.js';
-import { formatProblems, resolvePolicy } from './schema.js';
+import { type CatalogueRule, formatProblems, resolvePolicy } from './schema.js';
 import type { OrgPolicy } from './types.js';
 
+/** Every rule a policy file may name: the admission rules and the audit rules. */
+export const POLICY_CATALOGUE: readonly CatalogueRule[] = [...ALL_RULES, ...AUDIT_RULES];
+
 /** Parses policy text; throws NpgError NPG_POLICY_INVALID listing every problem with its line. */
-export function parsePolicy(text: string, source: string, catalogue: readonly AnyRule[] = ALL_RULES): OrgPolicy {
+export function parsePolicy(text: string, source: string, catalogue: readonly CatalogueRule[] = POLICY_CATALOGUE): OrgPolicy {
   let docs;
   try {
     docs = loadYamlDocuments(text, source);

@@ -5,6 +5,9 @@
 import { z } from 'zod';
 import { formatFieldPath } from '../k8s/field.js';
 import type { AnyRule } from '../rules/types.js';
+
+/** What resolving a policy needs of a rule: admission rules and audit rules alike. */
+export type CatalogueRule = Pick<AnyRule, 'id' | 'params' | 'defaultAction'>;
 import { valueAt } from '../util/json.js';
 import { type LocatedDocument, lineOf } from '../yaml/locate.js';
 import type { NamespaceExemption, OrgPolicy, ResolvedRule } from './types.js';
@@ -145,7 +148,7 @@ function checkRuleIds(ids: readonly string[], path: string, known: readonly stri
  * rule's own schema, defaults filled in) and the namespace exemptions that cover it. The review
  * runs exactly these. Returns every problem found, not just the first.
  */
-export function resolvePolicy(doc: LocatedDocument, catalogue: readonly AnyRule[], source: string): OrgPolicy | PolicyProblem[] {
+export function resolvePolicy(doc: LocatedDocument, catalogue: readonly CatalogueRule[], source: string): OrgPolicy | PolicyProblem[] {
   const raw = doc.value ?? {};
   const parsed = policyFile.safeParse(raw);
   const problems: PolicyProblem[] = [];

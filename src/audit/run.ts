@@ -1,0 +1,220 @@
+/**
+ * The audit: every NetworkPolicy through the org rules (as `check` judges it), then the audit
+ * rules over a connectivity model of everything in force, then the summary and the matrix. Pure:
+ * the state comes in as a ClusterView, the report goes out as data.
+ */
+import type { ClusterView } from '../cluster/view.js';
+import { ConnectivityModel, type Coverage, type Party, externalRepresentatives, policyCoverage, snapshotFromClusterView } from '../connectivity/index.js';
+import { labelSelectorMatches } from '../k8s/labels.js';
+import type { NetworkPolicy } from '../k8s/types.js';
+import { EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION, type OrgPolicy } from '../policy/types.js';
+import { reviewNetworkPolicy } from '../review.js';
+import { ALL_RULES } from '../rules/index.js';
+import { NON_PUBLIC_RANGES } from './lib.js';
+import { reachabilityMatrix } from './matrix.js';
+import type { AuditContext, AuditRuleFinding, AuditSubject } from './rule.js';
+import { AUDIT_RULES } from './rules/index.js';
+import type { AuditFinding, AuditReport, DirectionCounts, NamespaceSummary, NotJudged } from './types.js';
+import { type Workload, workloadsOf } from './workloads.js';
+
+export interface AuditInput {
+  readonly view: ClusterView;
+  readonly policy: OrgPolicy;
+  /** --namespace: report on these only (the model still holds the whole cluster). Empty: all. */
+  readonly namespaces?: readonly string[];
+  /** What the state could not include (set by the loader): said again in the report. */
+  readonly notJudged?: readonly NotJudged[];
+  /** The largest matrix (in workloads) the report carries; default 150. */
+  readonly matrixLimit?: number;
+  /** Told about each stage, for a progress line. */
+  readonly onProgress?: (stage: string, done: number, total: number) => void;
+}
+
+export const DEFAULT_MATRIX_LIMIT = 150;
+
+function npKey(np: NetworkPolicy): string {
+  return `${np.metadata?.namespace ?? 'default'}/${np.metadata?.name ?? ''}`;
+}
+
+/** Why a finding is exempt: a namespace exemption of the org policy, or the object's own annotation. */
+function exemptionFor(policy: OrgPolicy, view: ClusterView, rule: string, subject: AuditSubject, np: NetworkPolicy | undefined): string | undefined {
+  const ns = subject.namespace;
+  if (ns !== undefined) {
+    const ex = policy.exemptions.find((e) => {
+      if (e.rules && !e.rules.includes(rule)) return false;
+      if (e.namespaces?.includes(ns)) return true;
+      const labels = e.namespaceSelector ? view.namespaceLabels(ns) : undefined;
+      return labels !== undefined && e.namespaceSelector !== undefined && labelSelectorMatches(e.namespaceSelector, labels);
+    });
+    if (ex) return `namespace exemption: ${ex.reason}`;
+  }
+  if (np && policy.objectExemptions.enabled) {
+    const annotations = np.metadata?.annotations ?? {};
+    const reason = annotations[EXEMPT_REASON_ANNOTATION]?.trim();
+    const listed = (annotations[EXEMPT_ANNOTATION] ?? '').split(',').map((r) => r.trim());
+    const allowed = policy.objectExemptions.allowedRules;
+    if (reason && listed.includes(rule) && (allowed.length === 0 || allowed.includes(rule))) return `object exemption: ${reason}`;
+  }
+  return undefined;
+}
+
+function effectOf(policy: OrgPolicy, action: 'deny' | 'warn', exemption: string | undefined): string {
+  if (exemption) return 'exempt';
+  if (policy.mode === 'audit') return 'audit';
+  if (policy.mode === 'warn') return 'warn';
+  return action;
+}
+
+export function runAudit(input: AuditInput): AuditReport {
+  const { view, policy } = input;
+  const notJudged: NotJudged[] = [...(input.notJudged ?? [])];
+  const scope = [...new Set(input.namespaces ?? [])];
+  const known = new Set(view.namespaces().map((n) => n.name));
+  for (const ns of scope) if (!known.has(ns)) notJudged.push({ what: `namespace ${ns}`, reason: 'not found in the cluster state' });
+  const inScope = (ns: string | undefined) => ns === undefined || scope.length === 0 || scope.includes(ns);
+  const progress = input.onProgress ?? (() => {});
+
+  const findings: AuditFinding[] = [];
+  const nps = view.networkPolicies();
+  const npByKey = new Map(nps.map((np) => [npKey(np), np]));
+
+  // 1. Every existing NetworkPolicy through the org rules, as `check` does.
+  nps.forEach((np, i) => {
+    const namespace = np.metadata?.namespace ?? 'default';
+    if (!inScope(namespace)) return;
+    const review = reviewNetworkPolicy({ operation: 'CREATE', object: np, namespace, strictFields: false, includeApiWarnings: false }, { policy, rules: ALL_RULES, cluster: view });
+    const subject: AuditSubject = { kind: 'NetworkPolicy', namespace, name: np.metadata?.name ?? '' };
+    for (const f of review.evaluation.findings) {
+      findings.push({ rule: f.rule, title: f.title, action: f.action, effect: f.effect, namespace, subject, field: f.field, message: f.message, fix: f.fix, related: [], ...(f.exemption ? { exemption: f.exemption } : {}) });
+    }
+    for (const s of review.evaluation.skipped) notJudged.push({ what: `NetworkPolicy ${subject.namespace}/${subject.name}: rule ${s.rule}`, reason: s.reason });
+    if (review.fieldErrors.length > 0) notJudged.push({ what: `NetworkPolicy ${subject.namespace}/${subject.name}`, reason: `not valid as the API server sees it today: ${review.fieldErrors[0]!.toString()}` });
+    progress('org rules', i + 1, nps.length);
+  });
+
+  // 2. The audit rules, over the connectivity model of everything in force.
+  progress('model', 0, 1);
+  const model = ConnectivityModel.build(snapshotFromClusterView(view));
+  progress('model', 1, 1);
+  const workloads = workloadsOf(model);
+  let externals: readonly Party[] | undefined;
+  let coverage: Coverage | undefined;
+  const base = {
+    model,
+    view,
+    inScope,
+    workloads,
+    externals: () => (externals ??= externalRepresentatives(model, NON_PUBLIC_RANGES)),
+    coverage: () => (coverage ??= policyCoverage(model, { externals: base.externals(), onProgress: (d, t) => progress('redundancy', d, t) })),
+  };
+  const ran: string[] = [...ALL_RULES.map((r) => r.id)].filter((id) => (policy.rules.get(id)?.action ?? 'off') !== 'off');
+  AUDIT_RULES.forEach((rule, i) => {
+    const setting = policy.rules.get(rule.id);
+    const action = setting?.action ?? rule.defaultAction;
+    if (action === 'off') return;
+    let results: AuditRuleFinding[];
+    try {
+      const params = setting ? setting.params : rule.params.parse({});
+      results = rule.audit({ ...base, params } as AuditContext<unknown>);
+    } catch (err) {
+      notJudged.push({ what: `rule ${rule.id}`, reason: `rule failed: ${(err as Error).message}` });
+      return;
+    }
+    ran.push(rule.id);
+    for (const r of results) {
+      const np = r.subject.kind === 'NetworkPolicy' ? npByKey.get(`${r.subject.namespace}/${r.subject.name}`) : undefined;
+      const exemption = exemptionFor(policy, view, rule.id, r.subject, np);
+      findings.push({
+        rule: rule.id,
+        title: rule.title,
+        action,
+        effect: effectOf(policy, action, exemption),
+        ...(r.subject.namespace !== undefined ? { namespace: r.subject.namespace } : {}),
+        subject: r.subject,
+        field: r.field,
+        message: r.message,
+        fix: r.fix ?? rule.remediation,
+        related: r.related ?? [],
+        ...(exemption ? { exemption } : {}),
+      });
+    }
+    progress('audit rules', i + 1, AUDIT_RULES.length);
+  });
+
+  findings.sort((a, b) => cmp(a.namespace ?? '', b.namespace ?? '') || cmp(a.subject.kind, b.subject.kind) || cmp(a.subject.name, b.subject.name) || cmp(a.rule, b.rule) || cmp(a.field, b.field));
+
+  // 3. Summary, namespaces, matrix.
+  const inScopeWorkloads = workloads.filter((w) => inScope(w.namespace));
+  const limit = input.matrixLimit ?? DEFAULT_MATRIX_LIMIT;
+  progress('matrix', 0, 1);
+  const matrix = reachabilityMatrix(model, chooseForMatrix(inScopeWorkloads, findings, limit), inScopeWorkloads.length);
+  progress('matrix', 1, 1);
+
+  const count = (pods: readonly { namespace: string; name: string; hostNetwork: boolean }[], dir: 'ingress' | 'egress'): DirectionCounts => {
+    let isolated = 0;
+    let notIsolated = 0;
+    for (const p of pods) {
+      if ((model.isolation(`${p.namespace}/${p.name}`)?.[dir].length ?? 0) > 0) isolated++;
+      else notIsolated++;
+    }
+    return { isolated, notIsolated };
+  };
+  const podsInScope = model.pods.filter((p) => inScope(p.namespace));
+  const namespaces: NamespaceSummary[] = view
+    .namespaces()
+    .filter((n) => inScope(n.name))
+    .map((n) => n.name)
+    .sort(cmp)
+    .map((name) => {
+      const pods = podsInScope.filter((p) => p.namespace === name);
+      return {
+        name,
+        pods: pods.length,
+        workloads: inScopeWorkloads.filter((w) => w.namespace === name).length,
+        networkPolicies: nps.filter((np) => (np.metadata?.namespace ?? 'default') === name).length,
+        ingress: count(pods, 'ingress'),
+        egress: count(pods, 'egress'),
+        findings: findings.filter((f) => f.namespace === name).length,
+      };
+    });
+  const byRule: Record<string, number> = {};
+  for (const id of ran) byRule[id] = 0;
+  for (const f of findings) byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+  return {
+    source: view.source,
+    scope,
+    summary: {
+      namespaces: namespaces.length,
+      pods: podsInScope.length,
+      hostNetworkPods: podsInScope.filter((p) => p.hostNetwork).length,
+      workloads: inScopeWorkloads.length,
+      networkPolicies: nps.filter((np) => inScope(np.metadata?.namespace ?? 'default')).length,
+      clusterNetworkPolicies: model.clusterNetworkPolicies.length,
+      ingress: count(podsInScope, 'ingress'),
+      egress: count(podsInScope, 'egress'),
+      findings: {
+        total: findings.length,
+        deny: findings.filter((f) => f.effect === 'deny').length,
+        warn: findings.filter((f) => f.effect === 'warn').length,
+        exempt: findings.filter((f) => f.effect === 'exempt').length,
+        byRule,
+      },
+    },
+    namespaces,
+    findings,
+    matrix,
+    notJudged,
+  };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** At most `limit` workloads for the matrix: those with findings first, then in name order; shown in name order. */
+function chooseForMatrix(workloads: readonly Workload[], findings: readonly AuditFinding[], limit: number): Workload[] {
+  if (workloads.length <= limit) return [...workloads];
+  const flagged = new Set(findings.filter((f) => f.subject.kind === 'Workload').map((f) => `${f.subject.namespace}/${f.subject.name}`));
+  const chosen = [...workloads].sort((a, b) => Number(flagged.has(b.key)) - Number(flagged.has(a.key)) || cmp(a.key, b.key)).slice(0, limit);
+  return chosen.sort((a, b) => cmp(a.key, b.key));
+}
