@@ -1,6 +1,6 @@
 /**
  * `netpol-guard audit`: the cluster's policies judged as a whole, from a live cluster or from
- * manifests of its state, as text, JSON or SARIF.
+ * manifests of its state, as text, JSON, SARIF or one self-contained HTML report.
  */
 import { runAudit, DEFAULT_MATRIX_LIMIT } from '../audit/run.js';
 import type { NotJudged } from '../audit/types.js';
@@ -24,7 +24,7 @@ Options:
   --cluster-state PATH    manifests of the cluster instead (files or directories; may repeat)
   --policy FILE           org policy (default: the built-in one)
   --namespace NS          report on this namespace only (may repeat; the model keeps the whole cluster)
-  -o, --output FORMAT     text (default), json or sarif
+  -o, --output FORMAT     text (default), json, sarif or html (one self-contained file)
   --matrix-limit N        workloads in the reachability matrix at most (default ${DEFAULT_MATRIX_LIMIT})
   --strict                exit 1 on warnings too
   --no-color              plain text even on a terminal
@@ -32,7 +32,7 @@ Options:
 Exit codes: 0 no finding with effect deny, 1 some (or a warning, with --strict), 2 usage or input errors.
 `;
 
-const FORMATS = ['text', 'json', 'sarif'] as const;
+const FORMATS = ['text', 'json', 'sarif', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
 async function stateFrom(values: { kubeconfig?: string; 'cluster-state'?: string[] }): Promise<{ view: ClusterView; notJudged: NotJudged[] }> {
@@ -73,7 +73,7 @@ export async function runAuditCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const format = values.output as Format;
-  if (!FORMATS.includes(format)) throw new NpgError('NPG_OPTION_INVALID', `-o must be text, json or sarif, got ${JSON.stringify(values.output)}`);
+  if (!FORMATS.includes(format)) throw new NpgError('NPG_OPTION_INVALID', `-o must be text, json, sarif or html, got ${JSON.stringify(values.output)}`);
   if (!values.kubeconfig === !values['cluster-state']) throw new NpgError('NPG_OPTION_INVALID', `give exactly one of --kubeconfig and --cluster-state\n\n${AUDIT_USAGE}`);
   const limit = values['matrix-limit'] === undefined ? DEFAULT_MATRIX_LIMIT : Number(values['matrix-limit']);
   if (!Number.isInteger(limit) || limit < 0) throw new NpgError('NPG_OPTION_INVALID', `--matrix-limit must be a whole number, got ${JSON.stringify(values['matrix-limit'])}`);
@@ -97,6 +97,7 @@ export async function runAuditCommand(argv: string[]): Promise<number> {
 
   if (format === 'json') process.stdout.write(renderAuditJson(report));
   else if (format === 'sarif') process.stdout.write(renderAuditSarif(report));
+  else if (format === 'html') process.stdout.write((await import('./audit-html.js')).renderAuditHtml(report));
   else {
     const color = !values['no-color'] && process.stdout.isTTY === true && !process.env.NO_COLOR;
     process.stdout.write(renderAuditText(report, color ? COLOR : PLAIN));

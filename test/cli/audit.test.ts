@@ -14,6 +14,9 @@ const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURE = 'test/fixtures/audit/cluster.yaml';
 
+// Each case spawns the CLI several times: generous on a busy machine.
+t.setTimeout(600_000);
+
 function cli(args: string[]) {
   const r = spawnSync(process.execPath, [MAIN, 'audit', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
