@@ -130,7 +130,7 @@ t.test('bad input: a clear answer, and what could not be judged', async (t) => {
   const none = cli([]);
   t.equal(none.code, 2);
   t.match(none.stderr, /give exactly one of --kubeconfig and --cluster-state/);
-  t.match(cli(['--cluster-state', FIXTURE, '-o', 'yaml']).stderr, /-o must be text, json or sarif, got "yaml"/);
+  t.match(cli(['--cluster-state', FIXTURE, '-o', 'yaml']).stderr, /-o must be text, json, sarif or html, got "yaml"/);
   t.match(cli(['--cluster-state', 'no/such/dir']).stderr, /cluster state no\/such\/dir: /);
   t.equal(cli(['--cluster-state', 'no/such/dir']).code, 2);
 
