@@ -9,7 +9,7 @@
 import type { ConnectivitySnapshot } from '../src/connectivity/index.js';
 import { staticClusterView } from '../src/cluster/static.js';
 import { runAudit } from '../src/audit/run.js';
-import { builtinPolicy } from '../src/policy/load.js';
+import { builtinPolicy } from '../src/policy/parse.js';
 import { renderAuditHtml } from '../src/cli/audit-html.js';
 
 // The scenario generator is the connectivity bench's, so both benches measure the same cluster.

@@ -7,14 +7,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { withDefaultRules } from '../src/policy/chart-values.js';
 import { orgPolicyJsonSchema } from '../src/policy/json-schema.js';
-import { ALL_RULES } from '../src/rules/index.js';
+import { POLICY_CATALOGUE } from '../src/policy/catalogue.js';
 
 const schemaFile = new URL('../charts/netpol-guard/values.schema.json', import.meta.url);
 const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as { properties: Record<string, unknown> };
-schema.properties.policy = orgPolicyJsonSchema(ALL_RULES);
+schema.properties.policy = orgPolicyJsonSchema(POLICY_CATALOGUE);
 writeFileSync(schemaFile, `${JSON.stringify(schema, null, 2)}\n`);
 console.log(`updated ${schemaFile.pathname}`);
 
 const valuesFile = new URL('../charts/netpol-guard/values.yaml', import.meta.url);
-writeFileSync(valuesFile, withDefaultRules(readFileSync(valuesFile, 'utf8'), ALL_RULES));
+writeFileSync(valuesFile, withDefaultRules(readFileSync(valuesFile, 'utf8'), POLICY_CATALOGUE));
 console.log(`updated ${valuesFile.pathname}`);

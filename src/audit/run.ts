@@ -5,15 +5,13 @@
  */
 import type { ClusterView } from '../cluster/view.js';
 import { ConnectivityModel, type Coverage, type Party, externalRepresentatives, policyCoverage, snapshotFromClusterView } from '../connectivity/index.js';
-import { labelSelectorMatches } from '../k8s/labels.js';
 import type { NetworkPolicy } from '../k8s/types.js';
-import { EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION, type OrgPolicy } from '../policy/types.js';
+import { effectOf, namespaceExemption, objectExemption } from '../policy/evaluate.js';
+import type { OrgPolicy, ResolvedRule } from '../policy/types.js';
 import { reviewNetworkPolicy } from '../review.js';
-import { ALL_RULES } from '../rules/index.js';
 import { NON_PUBLIC_RANGES } from './lib.js';
 import { reachabilityMatrix } from './matrix.js';
-import type { AuditContext, AuditRuleFinding, AuditSubject } from './rule.js';
-import { AUDIT_RULES } from './rules/index.js';
+import type { AnyAuditRule, AuditContext, AuditRuleFinding, AuditSubject } from './rule.js';
 import type { AuditFinding, AuditReport, DirectionCounts, NamespaceSummary, NotJudged } from './types.js';
 import { type Workload, workloadsOf } from './workloads.js';
 
@@ -37,32 +35,12 @@ function npKey(np: NetworkPolicy): string {
 }
 
 /** Why a finding is exempt: a namespace exemption of the org policy, or the object's own annotation. */
-function exemptionFor(policy: OrgPolicy, view: ClusterView, rule: string, subject: AuditSubject, np: NetworkPolicy | undefined): string | undefined {
-  const ns = subject.namespace;
-  if (ns !== undefined) {
-    const ex = policy.exemptions.find((e) => {
-      if (e.rules && !e.rules.includes(rule)) return false;
-      if (e.namespaces?.includes(ns)) return true;
-      const labels = e.namespaceSelector ? view.namespaceLabels(ns) : undefined;
-      return labels !== undefined && e.namespaceSelector !== undefined && labelSelectorMatches(e.namespaceSelector, labels);
-    });
-    if (ex) return `namespace exemption: ${ex.reason}`;
-  }
-  if (np && policy.objectExemptions.enabled) {
-    const annotations = np.metadata?.annotations ?? {};
-    const reason = annotations[EXEMPT_REASON_ANNOTATION]?.trim();
-    const listed = (annotations[EXEMPT_ANNOTATION] ?? '').split(',').map((r) => r.trim());
-    const allowed = policy.objectExemptions.allowedRules;
-    if (reason && listed.includes(rule) && (allowed.length === 0 || allowed.includes(rule))) return `object exemption: ${reason}`;
-  }
+function exemptionFor(policy: OrgPolicy, resolved: ResolvedRule<AnyAuditRule>, view: ClusterView, subject: AuditSubject, np: NetworkPolicy | undefined): string | undefined {
+  const byNamespace = subject.namespace !== undefined ? namespaceExemption(resolved, subject.namespace, view) : undefined;
+  if (byNamespace) return `namespace exemption: ${byNamespace.reason}`;
+  const byObject = np ? objectExemption(policy, np) : undefined;
+  if (byObject?.rules.includes(resolved.rule.id)) return `object exemption: ${byObject.reason}`;
   return undefined;
-}
-
-function effectOf(policy: OrgPolicy, action: 'deny' | 'warn', exemption: string | undefined): string {
-  if (exemption) return 'exempt';
-  if (policy.mode === 'audit') return 'audit';
-  if (policy.mode === 'warn') return 'warn';
-  return action;
 }
 
 export function runAudit(input: AuditInput): AuditReport {
@@ -82,7 +60,7 @@ export function runAudit(input: AuditInput): AuditReport {
   nps.forEach((np, i) => {
     const namespace = np.metadata?.namespace ?? 'default';
     if (!inScope(namespace)) return;
-    const review = reviewNetworkPolicy({ operation: 'CREATE', object: np, namespace, strictFields: false, includeApiWarnings: false }, { policy, rules: ALL_RULES, cluster: view });
+    const review = reviewNetworkPolicy({ operation: 'CREATE', object: np, namespace, strictFields: false, includeApiWarnings: false }, { policy, cluster: view });
     const subject: AuditSubject = { kind: 'NetworkPolicy', namespace, name: np.metadata?.name ?? '' };
     for (const f of review.evaluation.findings) {
       findings.push({ rule: f.rule, title: f.title, action: f.action, effect: f.effect, namespace, subject, field: f.field, message: f.message, fix: f.fix, related: [], ...(f.exemption ? { exemption: f.exemption } : {}) });
@@ -107,14 +85,12 @@ export function runAudit(input: AuditInput): AuditReport {
     externals: () => (externals ??= externalRepresentatives(model, NON_PUBLIC_RANGES)),
     coverage: () => (coverage ??= policyCoverage(model, { externals: base.externals(), onProgress: (d, t) => progress('redundancy', d, t) })),
   };
-  const ran: string[] = [...ALL_RULES.map((r) => r.id)].filter((id) => (policy.rules.get(id)?.action ?? 'off') !== 'off');
-  AUDIT_RULES.forEach((rule, i) => {
-    const setting = policy.rules.get(rule.id);
-    const action = setting?.action ?? rule.defaultAction;
+  const ran: string[] = policy.rules.filter((r) => r.action !== 'off').map((r) => r.rule.id);
+  policy.audit.forEach((resolved, i) => {
+    const { rule, action, params } = resolved;
     if (action === 'off') return;
     let results: AuditRuleFinding[];
     try {
-      const params = setting ? setting.params : rule.params.parse({});
       results = rule.audit({ ...base, params } as AuditContext<unknown>);
     } catch (err) {
       notJudged.push({ what: `rule ${rule.id}`, reason: `rule failed: ${(err as Error).message}` });
@@ -123,12 +99,12 @@ export function runAudit(input: AuditInput): AuditReport {
     ran.push(rule.id);
     for (const r of results) {
       const np = r.subject.kind === 'NetworkPolicy' ? npByKey.get(`${r.subject.namespace}/${r.subject.name}`) : undefined;
-      const exemption = exemptionFor(policy, view, rule.id, r.subject, np);
+      const exemption = exemptionFor(policy, resolved, view, r.subject, np);
       findings.push({
         rule: rule.id,
         title: rule.title,
         action,
-        effect: effectOf(policy, action, exemption),
+        effect: exemption ? 'exempt' : effectOf(policy, action),
         ...(r.subject.namespace !== undefined ? { namespace: r.subject.namespace } : {}),
         subject: r.subject,
         field: r.field,
@@ -138,7 +114,7 @@ export function runAudit(input: AuditInput): AuditReport {
         ...(exemption ? { exemption } : {}),
       });
     }
-    progress('audit rules', i + 1, AUDIT_RULES.length);
+    progress('audit rules', i + 1, policy.audit.length);
   });
 
   findings.sort((a, b) => cmp(a.namespace ?? '', b.namespace ?? '') || cmp(a.subject.kind, b.subject.kind) || cmp(a.subject.name, b.subject.name) || cmp(a.rule, b.rule) || cmp(a.field, b.field));

@@ -3,14 +3,11 @@
  */
 import { parseCommandLine } from './args.js';
 import { BUILTIN_POLICY_YAML } from '../policy/builtin.js';
-import { AUDIT_RULES } from '../audit/rules/index.js';
-import { ALL_RULES } from '../rules/index.js';
-import type { AnyRule } from '../rules/types.js';
-import type { AnyAuditRule } from '../audit/rule.js';
+import { type CatalogueRule, POLICY_CATALOGUE } from '../policy/catalogue.js';
 import { type FormatTable, defaultFormat, formatChoices, rendererFor } from './formats.js';
 import { renderCatalogue } from './rules-catalogue.js';
 
-const RULES_FORMATS: FormatTable<readonly (AnyRule | AnyAuditRule)[]> = {
+const RULES_FORMATS: FormatTable<readonly CatalogueRule[]> = {
   table: (rules) => renderCatalogue(rules, 'table'),
   json: (rules) => renderCatalogue(rules, 'json'),
   markdown: (rules) => renderCatalogue(rules, 'markdown'),
@@ -25,7 +22,7 @@ export async function runRules(argv: string[]): Promise<number> {
     process.stdout.write(RULES_USAGE);
     return 0;
   }
-  process.stdout.write(rendererFor(RULES_FORMATS, values.output)([...ALL_RULES, ...AUDIT_RULES]));
+  process.stdout.write(rendererFor(RULES_FORMATS, values.output)(POLICY_CATALOGUE));
   return 0;
 }
 

@@ -3,8 +3,7 @@
  * command's Markdown output (a test fails when the file is stale).
  */
 import { z } from 'zod';
-import type { AnyAuditRule } from '../audit/rule.js';
-import type { AnyRule } from '../rules/types.js';
+import { type CatalogueRule, isAuditRule } from '../policy/catalogue.js';
 
 export type CatalogueFormat = 'table' | 'json' | 'markdown';
 
@@ -29,17 +28,13 @@ export interface CatalogueEntry {
   readonly scope: 'admission' | 'audit';
 }
 
-function isAuditRule(r: AnyRule | AnyAuditRule): r is AnyAuditRule {
-  return 'audit' in r;
-}
-
-function parametersOf(rule: AnyRule | AnyAuditRule): RuleParameter[] {
+function parametersOf(rule: CatalogueRule): RuleParameter[] {
   const defaults = rule.params.parse({}) as Record<string, unknown>;
   const shape = rule.params instanceof z.ZodObject ? (rule.params.shape as Record<string, z.ZodType>) : {};
   return Object.keys(shape).map((name) => ({ name, default: defaults[name], description: shape[name]?.description ?? '' }));
 }
 
-export function catalogueEntries(rules: readonly (AnyRule | AnyAuditRule)[]): CatalogueEntry[] {
+export function catalogueEntries(rules: readonly CatalogueRule[]): CatalogueEntry[] {
   return rules.map((r) =>
     isAuditRule(r)
       ? {
@@ -110,7 +105,7 @@ function markdown(entries: readonly CatalogueEntry[]): string {
   return out.join('\n');
 }
 
-export function renderCatalogue(rules: readonly (AnyRule | AnyAuditRule)[], format: CatalogueFormat): string {
+export function renderCatalogue(rules: readonly CatalogueRule[], format: CatalogueFormat): string {
   const entries = catalogueEntries(rules);
   if (format === 'json') return JSON.stringify(entries, null, 2) + '\n';
   if (format === 'markdown') return markdown(entries);

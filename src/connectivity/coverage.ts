@@ -12,7 +12,7 @@ import ipaddr from 'ipaddr.js';
 import { rangeContains } from '../netpol/cidr.js';
 import { addressRange } from './blocks.js';
 import type { PodClass } from './classes.js';
-import type { ClusterNetworkPolicyProtocol } from './cnp-types.js';
+import type { ClusterNetworkPolicyProtocol } from '../k8s/cnp-types.js';
 import type { CompiledRule } from './compile.js';
 import { type Direction, type Party, cnpRuleMatches, decideSide, npPeerMatches, npRuleAdmits } from './evaluate.js';
 import type { ConnectivityModel } from './model.js';

@@ -6,8 +6,7 @@
  * point for your own; docs/policy.md gives the reason for each default.
  */
 import yaml from 'js-yaml';
-import { ALL_RULES } from '../rules/index.js';
-import type { AnyRule } from '../rules/types.js';
+import { type CatalogueRule, POLICY_CATALOGUE, isAuditRule } from './catalogue.js';
 
 /** YAML flow style on one line; `off` comes out quoted, so YAML 1.1 readers (helm) keep it a string. */
 function flow(value: unknown): string {
@@ -18,11 +17,20 @@ function flow(value: unknown): string {
  * The `rules:` entries of a policy with every rule at its default, each under its title, the
  * cluster-aware ones under a note; `indent` is the entries' indentation.
  */
-export function defaultRuleEntries(rules: readonly AnyRule[], indent: string): string {
+export function defaultRuleEntries(rules: readonly CatalogueRule[], indent: string): string {
   const lines: string[] = [];
   let clusterNote = false;
+  let auditNote = false;
   for (const rule of rules) {
-    if (rule.cluster === 'needs' && !clusterNote) {
+    if (isAuditRule(rule)) {
+      if (!auditNote) {
+        lines.push(
+          `${indent}# Audit rules: \`netpol-guard audit\` runs them over the cluster's policies as a whole;`,
+          `${indent}# admission never does.`,
+        );
+        auditNote = true;
+      }
+    } else if (rule.cluster === 'needs' && !clusterNote) {
       lines.push(
         `${indent}# Cluster-aware rules: they judge against the live cluster (the webhook's informers, or the`,
         `${indent}# CLI's --cluster-state) and are skipped, visibly, without it.`,
@@ -47,7 +55,7 @@ kind: OrgPolicy
 # everything; findings only reach audit annotations, logs and metrics.
 mode: enforce
 rules:
-${defaultRuleEntries(ALL_RULES, '  ')}exemptions:
+${defaultRuleEntries(POLICY_CATALOGUE, '  ')}exemptions:
   - namespaces: [kube-system]
     reason: cluster components manage their own policies
 objectExemptions:

@@ -2,7 +2,7 @@
  * The chart's values.yaml carries the built-in policy's `rules:` entries under `policy.rules`;
  * this puts the catalogue's current entries there. Pure: text in, text out.
  */
-import type { AnyRule } from '../rules/types.js';
+import type { CatalogueRule } from './catalogue.js';
 import { defaultRuleEntries } from './builtin.js';
 
 /** The line that opens the entries in values.yaml, and the one that follows them. */
@@ -10,7 +10,7 @@ const START = '  rules:\n';
 const END = '  # -- Namespaces';
 
 /** values.yaml with its `policy.rules` entries replaced by the catalogue's defaults. */
-export function withDefaultRules(values: string, rules: readonly AnyRule[]): string {
+export function withDefaultRules(values: string, rules: readonly CatalogueRule[]): string {
   const policy = values.indexOf('\npolicy:\n');
   const start = values.indexOf(START, policy);
   const end = values.indexOf(END, start);

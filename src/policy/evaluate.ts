@@ -33,8 +33,8 @@ export interface EvaluationInput {
   readonly cluster?: ClusterView;
 }
 
-/** The first of the rule's namespace exemptions that covers `namespace`. */
-function namespaceExemption(resolved: ResolvedRule, namespace: string, cluster: ClusterView | undefined): NamespaceExemption | undefined {
+/** The first of the rule's namespace exemptions that covers `namespace` (admission and audit rules alike). */
+export function namespaceExemption(resolved: Pick<ResolvedRule, 'exemptions'>, namespace: string, cluster: ClusterView | undefined): NamespaceExemption | undefined {
   return resolved.exemptions.find((ex) => {
     if (ex.namespaces?.includes(namespace)) return true;
     if (ex.namespaceSelector && cluster?.ready) {
@@ -45,7 +45,8 @@ function namespaceExemption(resolved: ResolvedRule, namespace: string, cluster: 
   });
 }
 
-function objectExemption(policy: OrgPolicy, np: NetworkPolicy): Evaluation['objectExemption'] {
+/** The rules a NetworkPolicy exempts itself from by its annotations, when the policy allows it. */
+export function objectExemption(policy: OrgPolicy, np: NetworkPolicy): Evaluation['objectExemption'] {
   if (!policy.objectExemptions.enabled) return undefined;
   const annotations = np.metadata?.annotations ?? {};
   const listed = annotations[EXEMPT_ANNOTATION];
@@ -59,7 +60,8 @@ function objectExemption(policy: OrgPolicy, np: NetworkPolicy): Evaluation['obje
   return rules.length > 0 ? { rules, reason } : undefined;
 }
 
-function effectOf(policy: OrgPolicy, action: Exclude<Action, 'off'>): Effect {
+/** What a finding of a rule with this action does under the policy's mode. */
+export function effectOf(policy: OrgPolicy, action: Exclude<Action, 'off'>): Effect {
   if (policy.mode === 'audit') return 'audit';
   if (policy.mode === 'warn') return 'warn';
   return action;

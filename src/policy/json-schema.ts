@@ -5,13 +5,13 @@
  * before the server ever sees it; a test keeps the two in step.
  */
 import { z } from 'zod';
-import type { AnyRule } from '../rules/types.js';
+import type { CatalogueRule } from './catalogue.js';
 import { POLICY_API_VERSION, POLICY_KIND } from './schema.js';
 
 type JsonSchema = Record<string, unknown>;
 
 /** A rule's parameters, as the JSON Schema of what may be written (defaults left to the loader). */
-function paramsSchema(rule: AnyRule): JsonSchema {
+function paramsSchema(rule: CatalogueRule): JsonSchema {
   const schema = z.toJSONSchema(rule.params as z.ZodType, { target: 'draft-7', io: 'input' }) as JsonSchema;
   delete schema.$schema;
   const strip = (node: unknown): void => {
@@ -24,7 +24,7 @@ function paramsSchema(rule: AnyRule): JsonSchema {
   return schema;
 }
 
-export function orgPolicyJsonSchema(rules: readonly AnyRule[], selectorRef = '#/definitions/labelSelector'): JsonSchema {
+export function orgPolicyJsonSchema(rules: readonly CatalogueRule[], selectorRef = '#/definitions/labelSelector'): JsonSchema {
   const ids = rules.map((r) => r.id);
   const ruleIds = { type: 'array', items: { type: 'string', enum: ids } };
   return {

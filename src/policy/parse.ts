@@ -7,14 +7,22 @@ import { ALL_RULES } from '../rules/index.js';
 import { AUDIT_RULES } from '../audit/rules/index.js';
 import { loadYamlDocuments } from '../yaml/locate.js';
 import { BUILTIN_POLICY_YAML } from './builtin.js';
-import { type CatalogueRule, formatProblems, resolvePolicy } from './schema.js';
+import type { AnyAuditRule } from '../audit/rule.js';
+import type { AnyRule } from '../rules/types.js';
+import { formatProblems, resolvePolicy } from './schema.js';
 import type { OrgPolicy } from './types.js';
 
-/** Every rule a policy file may name: the admission rules and the audit rules. */
-export const POLICY_CATALOGUE: readonly CatalogueRule[] = [...ALL_RULES, ...AUDIT_RULES];
-
-/** Parses policy text; throws NpgError NPG_POLICY_INVALID listing every problem with its line. */
-export function parsePolicy(text: string, source: string, catalogue: readonly CatalogueRule[] = POLICY_CATALOGUE): OrgPolicy {
+/**
+ * Parses policy text; throws NpgError NPG_POLICY_INVALID listing every problem with its line.
+ * A policy file may name admission rules (the review runs them) and audit rules (`netpol-guard
+ * audit` runs them); both are compiled.
+ */
+export function parsePolicy(
+  text: string,
+  source: string,
+  catalogue: readonly AnyRule[] = ALL_RULES,
+  auditCatalogue: readonly AnyAuditRule[] = AUDIT_RULES,
+): OrgPolicy {
   let docs;
   try {
     docs = loadYamlDocuments(text, source);
@@ -25,7 +33,7 @@ export function parsePolicy(text: string, source: string, catalogue: readonly Ca
   }
   if (docs.length > 1) throw new NpgError('NPG_POLICY_INVALID', `${source}: holds ${docs.length} YAML documents; an org policy is one`);
   const doc = docs[0] ?? { value: {}, lines: new Map(), line: 1 };
-  const resolved = resolvePolicy(doc, catalogue, source);
+  const resolved = resolvePolicy(doc, catalogue, source, auditCatalogue);
   if (Array.isArray(resolved)) throw new NpgError('NPG_POLICY_INVALID', `${source} is not a valid org policy:\n${formatProblems(resolved)}`);
   return resolved;
 }

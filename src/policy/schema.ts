@@ -4,10 +4,8 @@
  */
 import { z } from 'zod';
 import { formatFieldPath } from '../k8s/field.js';
+import type { AnyAuditRule } from '../audit/rule.js';
 import type { AnyRule } from '../rules/types.js';
-
-/** What resolving a policy needs of a rule: admission rules and audit rules alike. */
-export type CatalogueRule = Pick<AnyRule, 'id' | 'params' | 'defaultAction'>;
 import { valueAt } from '../util/json.js';
 import { type LocatedDocument, lineOf } from '../yaml/locate.js';
 import type { NamespaceExemption, OrgPolicy, ResolvedRule } from './types.js';
@@ -148,13 +146,17 @@ function checkRuleIds(ids: readonly string[], path: string, known: readonly stri
  * rule's own schema, defaults filled in) and the namespace exemptions that cover it. The review
  * runs exactly these. Returns every problem found, not just the first.
  */
-export function resolvePolicy(doc: LocatedDocument, catalogue: readonly CatalogueRule[], source: string): OrgPolicy | PolicyProblem[] {
+export function resolvePolicy(
+  doc: LocatedDocument,
+  catalogue: readonly AnyRule[],
+  source: string,
+  auditCatalogue: readonly AnyAuditRule[] = [],
+): OrgPolicy | PolicyProblem[] {
   const raw = doc.value ?? {};
   const parsed = policyFile.safeParse(raw);
   const problems: PolicyProblem[] = [];
   if (!parsed.success) problems.push(...parsed.error.issues.flatMap((i) => describeIssue(i, raw)));
-  const known = catalogue.map((r) => r.id);
-  const resolved: { rule: AnyRule; action: ResolvedRule['action']; params: unknown }[] = [];
+  const known = [...catalogue, ...auditCatalogue].map((r) => r.id);
   const file = parsed.success ? parsed.data : undefined;
   const rawRules = (raw as { rules?: unknown }).rules;
   if (rawRules && typeof rawRules === 'object' && !Array.isArray(rawRules)) {
@@ -164,30 +166,40 @@ export function resolvePolicy(doc: LocatedDocument, catalogue: readonly Catalogu
       problems.push({ path: `rules.${id}`, message: `unknown rule${hint ? `; did you mean "${hint}"?` : ''}` });
     }
   }
-  for (const rule of catalogue) {
-    const config = file?.rules[rule.id];
-    const params = rule.params.safeParse(config?.params ?? {});
-    if (!params.success) {
-      const rawParams = (rawRules as Record<string, { params?: unknown }> | undefined)?.[rule.id]?.params ?? {};
-      const paramNames = rule.params instanceof z.ZodObject ? Object.keys(rule.params.shape) : [];
-      problems.push(...params.error.issues.flatMap((i) => describeIssue(i, rawParams, ['rules', rule.id, 'params'], paramNames)));
-      continue;
+  // Each rule with the file's action (else its default) and its parameters checked by its own schema.
+  const resolveAll = <R extends AnyRule | AnyAuditRule>(rules: readonly R[]) => {
+    const out: { rule: R; action: ResolvedRule['action']; params: unknown }[] = [];
+    for (const rule of rules) {
+      const config = file?.rules[rule.id];
+      const params = rule.params.safeParse(config?.params ?? {});
+      if (!params.success) {
+        const rawParams = (rawRules as Record<string, { params?: unknown }> | undefined)?.[rule.id]?.params ?? {};
+        const paramNames = rule.params instanceof z.ZodObject ? Object.keys(rule.params.shape) : [];
+        problems.push(...params.error.issues.flatMap((i) => describeIssue(i, rawParams, ['rules', rule.id, 'params'], paramNames)));
+        continue;
+      }
+      out.push({ rule, action: config?.action ?? rule.defaultAction, params: Object.freeze(params.data) });
     }
-    resolved.push({ rule, action: config?.action ?? rule.defaultAction, params: Object.freeze(params.data) });
-  }
+    return out;
+  };
+  const resolved = resolveAll(catalogue);
+  const resolvedAudit = resolveAll(auditCatalogue);
   file?.exemptions.forEach((ex, i) => ex.rules && checkRuleIds(ex.rules, `exemptions[${i}].rules`, known, problems));
   if (file) checkRuleIds(file.objectExemptions.allowedRules, 'objectExemptions.allowedRules', known, problems);
   if (problems.length > 0 || !file) {
     return problems.map((p) => ({ ...p, line: lineOf(doc, p.path) }));
   }
   const exemptions = Object.freeze(file.exemptions.map((e) => Object.freeze(e) as NamespaceExemption));
-  return Object.freeze({
-    mode: file.mode,
-    rules: Object.freeze(
-      resolved.map(({ rule, action, params }) =>
+  const compile = <R extends AnyRule | AnyAuditRule>(list: readonly { rule: R; action: ResolvedRule['action']; params: unknown }[]) =>
+    Object.freeze(
+      list.map(({ rule, action, params }) =>
         Object.freeze({ rule, action, params, exemptions: Object.freeze(exemptions.filter((ex) => !ex.rules || ex.rules.includes(rule.id))) }),
       ),
-    ),
+    );
+  return Object.freeze({
+    mode: file.mode,
+    rules: compile(resolved),
+    audit: compile(resolvedAudit),
     exemptions,
     objectExemptions: Object.freeze({ enabled: file.objectExemptions.enabled, allowedRules: Object.freeze([...file.objectExemptions.allowedRules]) }),
     source,

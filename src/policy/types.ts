@@ -3,6 +3,7 @@
  * rules, the deadline they run against. The file format and its validation live in schema.ts.
  */
 import type { LabelSelector } from '../k8s/types.js';
+import type { AnyAuditRule } from '../audit/rule.js';
 import type { Action, AnyRule } from '../rules/types.js';
 
 /**
@@ -12,8 +13,8 @@ import type { Action, AnyRule } from '../rules/types.js';
 export type Mode = 'enforce' | 'warn' | 'audit';
 
 /** One rule as the policy runs it: its action, its parameters (defaults filled in), its exemptions. */
-export interface ResolvedRule {
-  readonly rule: AnyRule;
+export interface ResolvedRule<R = AnyRule> {
+  readonly rule: R;
   readonly action: Action;
   readonly params: unknown;
   /** The namespace exemptions that cover this rule, in the policy's order (the first match wins). */
@@ -40,6 +41,8 @@ export interface OrgPolicy {
   readonly mode: Mode;
   /** Every rule of the catalogue the policy was compiled against, in catalogue order. */
   readonly rules: readonly ResolvedRule[];
+  /** The audit rules (`netpol-guard audit`), compiled the same way; the review never runs them. */
+  readonly audit: readonly ResolvedRule<AnyAuditRule>[];
   readonly exemptions: readonly NamespaceExemption[];
   readonly objectExemptions: ObjectExemptions;
   /** Where it came from: `builtin` or a file path. */
