@@ -3,7 +3,8 @@
  * describes, for objects that are already well formed — which is every object an API server
  * sends. It returns the same typed object zod would, or undefined as soon as anything is unusual
  * (a wrong type, an unknown field, a null, the wrong kind); the zod schema then decides and
- * explains. A property test keeps the two in agreement.
+ * explains. The field names it accepts and the constants it checks come from the schema
+ * (wire-schema.ts); a two-way property test keeps the two in agreement.
  */
 import type {
   LabelSelector,
@@ -15,6 +16,7 @@ import type {
   NetworkPolicySpec,
   ObjectMeta,
 } from '../k8s/types.js';
+import { INT32_MAX, INT32_MIN, RFC3339, WIRE_KEYS } from './wire-schema.js';
 
 type Obj = Record<string, unknown>;
 
@@ -39,9 +41,6 @@ function optStr(v: unknown): string | undefined {
   return v === undefined ? undefined : str(v);
 }
 
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
-
 function int32(v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX) throw BAIL;
   return v;
@@ -51,8 +50,6 @@ function int64(v: unknown): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw BAIL;
   return v;
 }
-
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 function timestamp(v: unknown): string {
   if (typeof v !== 'string' || !RFC3339.test(v)) throw BAIL;
@@ -89,8 +86,8 @@ function shallowRecord(v: unknown): Record<string, unknown> {
   return { ...o };
 }
 
-const SELECTOR_KEYS = new Set(['matchLabels', 'matchExpressions']);
-const REQUIREMENT_KEYS = new Set(['key', 'operator', 'values']);
+const SELECTOR_KEYS = WIRE_KEYS.LabelSelector;
+const REQUIREMENT_KEYS = WIRE_KEYS.Requirement;
 
 function selector(v: unknown): LabelSelector {
   const o = obj(v);
@@ -111,7 +108,7 @@ function selector(v: unknown): LabelSelector {
   return out;
 }
 
-const PORT_KEYS = new Set(['protocol', 'port', 'endPort']);
+const PORT_KEYS = WIRE_KEYS.Port;
 
 function port(v: unknown): NetworkPolicyPort {
   const o = obj(v);
@@ -123,8 +120,8 @@ function port(v: unknown): NetworkPolicyPort {
   return out;
 }
 
-const PEER_KEYS = new Set(['podSelector', 'namespaceSelector', 'ipBlock']);
-const IPBLOCK_KEYS = new Set(['cidr', 'except']);
+const PEER_KEYS = WIRE_KEYS.Peer;
+const IPBLOCK_KEYS = WIRE_KEYS.IPBlock;
 
 function peer(v: unknown): NetworkPolicyPeer {
   const o = obj(v);
@@ -140,8 +137,8 @@ function peer(v: unknown): NetworkPolicyPeer {
   return out;
 }
 
-const INGRESS_KEYS = new Set(['ports', 'from']);
-const EGRESS_KEYS = new Set(['ports', 'to']);
+const INGRESS_KEYS = WIRE_KEYS.IngressRule;
+const EGRESS_KEYS = WIRE_KEYS.EgressRule;
 
 function ingressRule(v: unknown): NetworkPolicyIngressRule {
   const o = obj(v);
@@ -161,7 +158,7 @@ function egressRule(v: unknown): NetworkPolicyEgressRule {
   return out;
 }
 
-const SPEC_KEYS = new Set(['podSelector', 'ingress', 'egress', 'policyTypes']);
+const SPEC_KEYS = WIRE_KEYS.Spec;
 
 function spec(v: unknown): NetworkPolicySpec {
   const o = obj(v);
@@ -174,12 +171,9 @@ function spec(v: unknown): NetworkPolicySpec {
   return out;
 }
 
-const OWNER_KEYS = new Set(['apiVersion', 'kind', 'name', 'uid', 'controller', 'blockOwnerDeletion']);
-const MANAGED_KEYS = new Set(['manager', 'operation', 'apiVersion', 'time', 'fieldsType', 'fieldsV1', 'subresource']);
-const META_KEYS = new Set([
-  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
-  'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
-]);
+const OWNER_KEYS = WIRE_KEYS.OwnerReference;
+const MANAGED_KEYS = WIRE_KEYS.ManagedFieldsEntry;
+const META_KEYS = WIRE_KEYS.ObjectMeta;
 const STRING_META = ['name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion'] as const;
 
 function bool(v: unknown): boolean {
@@ -231,7 +225,7 @@ function metadata(v: unknown): ObjectMeta {
   return out;
 }
 
-const TOP_KEYS = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
+const TOP_KEYS = WIRE_KEYS.NetworkPolicy;
 
 /** The typed NetworkPolicy when `input` is well formed in every respect, else undefined. */
 export function decodeWellFormed(input: unknown, apiVersion: string, kind: string): NetworkPolicy | undefined {

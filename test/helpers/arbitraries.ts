@@ -73,6 +73,62 @@ export const validPolicyArb = fc.record({
   ),
 });
 
+const timestampArb = fc
+  .tuple(fc.integer({ min: 2015, max: 2030 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }), fc.integer({ min: 0, max: 86399 }), fc.constantFrom('Z', '+02:00', '-05:30', '.123456Z'))
+  .map(([y, mo, d, s, zone]) => {
+    const two = (n: number) => String(n).padStart(2, '0');
+    return `${y}-${two(mo)}-${two(d)}T${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}${zone}`;
+  });
+const word = fc.constantFrom('a', 'kubectl', 'kube-controller-manager', 'x-1', '');
+const annotations = fc.dictionary(fc.constantFrom('kubectl.kubernetes.io/last-applied-configuration', 'example.com/note', 'a'), fc.string({ maxLength: 40 }), { maxKeys: 3 });
+
+/** metav1.ObjectMeta as an API server sends it: every field may appear, timestamps, owners, managedFields. */
+export const fullMetadataArb = fc.record(
+  {
+    name: fc.constantFrom('allow-web', 'deny-all', 'x'),
+    generateName: fc.constantFrom('np-', ''),
+    namespace: fc.constantFrom('default', 'prod'),
+    selfLink: fc.constantFrom('/apis/networking.k8s.io/v1/namespaces/prod/networkpolicies/x'),
+    uid: fc.uuid(),
+    resourceVersion: fc.integer({ min: 1, max: 1e9 }).map(String),
+    generation: fc.integer({ min: 1, max: 2 ** 40 }),
+    creationTimestamp: timestampArb,
+    deletionTimestamp: timestampArb,
+    deletionGracePeriodSeconds: fc.integer({ min: 0, max: 3600 }),
+    labels,
+    annotations,
+    ownerReferences: fc.array(
+      fc.record(
+        { apiVersion: fc.constantFrom('apps/v1', 'v1'), kind: fc.constantFrom('Deployment', 'ConfigMap'), name: word, uid: fc.uuid(), controller: fc.boolean(), blockOwnerDeletion: fc.boolean() },
+        { requiredKeys: ['apiVersion', 'kind', 'name', 'uid'] },
+      ),
+      { maxLength: 2 },
+    ),
+    finalizers: fc.array(fc.constantFrom('example.com/keep', 'orphan'), { maxLength: 2 }),
+    managedFields: fc.array(
+      fc.record(
+        {
+          manager: word,
+          operation: fc.constantFrom('Apply', 'Update'),
+          apiVersion: fc.constant('networking.k8s.io/v1'),
+          time: timestampArb,
+          fieldsType: fc.constant('FieldsV1'),
+          fieldsV1: fc.constantFrom({}, { 'f:spec': { 'f:podSelector': {} } }, { 'f:metadata': { 'f:labels': { '.': {} } } }),
+          subresource: fc.constantFrom('status', ''),
+        },
+        { requiredKeys: [] },
+      ),
+      { maxLength: 2 },
+    ),
+  },
+  { requiredKeys: [] },
+);
+
+/** A valid NetworkPolicy as an API server stores and sends it: full metadata, sometimes a status. */
+export const storedPolicyArb = fc
+  .tuple(validPolicyArb, fullMetadataArb, fc.option(fc.constantFrom({}, { conditions: [] }), { nil: undefined }))
+  .map(([policy, metadata, status]) => ({ ...policy, metadata, ...(status !== undefined ? { status } : {}) }));
+
 /** Values that break naive code: wrong types, extremes, prototype keys, deep nesting, long strings. */
 export const hostileValueArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.anything({ maxDepth: 3, withNullPrototype: true, withObjectString: true }),
