@@ -67,9 +67,9 @@ async function main(argv: string[]): Promise<number> {
     case 'impact':
       return (await import('./cli/impact.js')).runImpact(rest);
     case 'rules':
-      return (await import('./cli/catalogue-commands.js')).runRules(rest);
+      return (await import('./cli/rules.js')).runRules(rest);
     case 'policy':
-      return (await import('./cli/catalogue-commands.js')).runPolicy(rest);
+      return (await import('./cli/policy.js')).runPolicy(rest);
     case 'version':
     case '--version':
       process.stdout.write(`${VERSION}\n`);

@@ -6,25 +6,25 @@ import type { Status } from '../k8s/status.js';
 import type { PatchOperation } from '../netpol/defaults.js';
 import type { AdmissionResponse, AdmissionReviewResponse, AdmissionVersion } from './types.js';
 
-export interface Extras {
+export interface WarningsAndAnnotations {
   readonly warnings?: readonly string[];
   readonly auditAnnotations?: Readonly<Record<string, string>>;
 }
 
-function review(version: AdmissionVersion, response: AdmissionResponse, extras: Extras): AdmissionReviewResponse {
-  if (extras.warnings && extras.warnings.length > 0) response.warnings = [...extras.warnings];
-  if (extras.auditAnnotations && Object.keys(extras.auditAnnotations).length > 0) {
-    response.auditAnnotations = { ...extras.auditAnnotations };
+function review(version: AdmissionVersion, response: AdmissionResponse, additions: WarningsAndAnnotations): AdmissionReviewResponse {
+  if (additions.warnings && additions.warnings.length > 0) response.warnings = [...additions.warnings];
+  if (additions.auditAnnotations && Object.keys(additions.auditAnnotations).length > 0) {
+    response.auditAnnotations = { ...additions.auditAnnotations };
   }
   return { apiVersion: version, kind: 'AdmissionReview', response };
 }
 
-export function allow(version: AdmissionVersion, uid: string, extras: Extras = {}): AdmissionReviewResponse {
-  return review(version, { uid, allowed: true }, extras);
+export function allow(version: AdmissionVersion, uid: string, additions: WarningsAndAnnotations = {}): AdmissionReviewResponse {
+  return review(version, { uid, allowed: true }, additions);
 }
 
-export function deny(version: AdmissionVersion, uid: string, status: Status, extras: Extras = {}): AdmissionReviewResponse {
-  return review(version, { uid, allowed: false, status }, extras);
+export function deny(version: AdmissionVersion, uid: string, status: Status, additions: WarningsAndAnnotations = {}): AdmissionReviewResponse {
+  return review(version, { uid, allowed: false, status }, additions);
 }
 
 /** Allowed with a JSONPatch; without operations it is a plain allow (no patch fields at all). */
@@ -32,12 +32,12 @@ export function patch(
   version: AdmissionVersion,
   uid: string,
   ops: readonly PatchOperation[],
-  extras: Extras = {},
+  additions: WarningsAndAnnotations = {},
 ): AdmissionReviewResponse {
-  if (ops.length === 0) return allow(version, uid, extras);
+  if (ops.length === 0) return allow(version, uid, additions);
   return review(
     version,
     { uid, allowed: true, patch: Buffer.from(JSON.stringify(ops)).toString('base64'), patchType: 'JSONPatch' },
-    extras,
+    additions,
   );
 }

@@ -18,11 +18,11 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 const HELP = { help: { type: 'boolean', short: 'h' } } as const satisfies Options;
 
 /**
- * A command's line with its positionals and -h/--help: on --help the usage is printed and the
- * answer is undefined, so the command returns 0 before reading anything.
+ * A command's line with its positionals (unless it takes none) and -h/--help: on --help the usage
+ * is printed and the answer is undefined, so the command returns 0 before reading anything.
  */
-export function parseCommandOrHelp<O extends Options>(argv: string[], options: O, usage: string) {
-  const parsed = parseCommandLine(argv, { ...options, ...HELP }, usage, true);
+export function parseCommandOrHelp<O extends Options>(argv: string[], options: O, usage: string, allowPositionals = true) {
+  const parsed = parseCommandLine(argv, { ...options, ...HELP }, usage, allowPositionals);
   if ((parsed.values as { help?: boolean }).help) {
     process.stdout.write(usage);
     return undefined;

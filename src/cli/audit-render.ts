@@ -7,7 +7,7 @@ import type { AuditFinding, AuditReport } from '../audit/types.js';
 import { AUDIT_RULES } from '../audit/rules/index.js';
 import { ALL_RULES } from '../rules/index.js';
 import { type Style, sarifLog } from './check-render.js';
-import { catalogueEntries } from './rules-catalogue.js';
+import { catalogueEntries } from './catalogue-render.js';
 
 export function renderAuditJson(report: AuditReport): string {
   return JSON.stringify(report, null, 2) + '\n';

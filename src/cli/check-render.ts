@@ -4,10 +4,10 @@
  * code-scanning tools.
  */
 import { isFindingWarning, subjectOf } from '../finding-lines.js';
-import { type CatalogueEntry, catalogueEntries } from './rules-catalogue.js';
+import { type CatalogueEntry, catalogueEntries } from './catalogue-render.js';
 import type { AnyRule } from '../rules/types.js';
 import { VERSION } from '../version.js';
-import type { CheckReport, CheckResult } from './check-core.js';
+import type { CheckReport, CheckResult } from './check-report.js';
 
 export interface Style {
   red(s: string): string;

@@ -7,7 +7,7 @@ import { loadPolicyFile } from '../policy/load.js';
 import { builtinPolicy } from '../policy/parse.js';
 import type { OrgPolicy } from '../policy/types.js';
 import type { ReviewContext } from '../review.js';
-import { type CheckReport, checkObjects, exitCode } from './check-core.js';
+import { type CheckReport, checkObjects, exitCode } from './check-report.js';
 import { COLOR, PLAIN, renderJson, renderSarif, renderText } from './check-render.js';
 import { loadClusterState } from '../cluster/load-state.js';
 import { type FormatTable, defaultFormat, formatsForUsage, rendererFor } from './formats.js';

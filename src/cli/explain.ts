@@ -5,7 +5,7 @@ import { NpgError } from '../errors.js';
 import { parseCommandOrHelp } from './args.js';
 import { type Explanation, explainNetworkPolicy } from '../netpol/explain/index.js';
 import { lineOf } from '../yaml/locate.js';
-import { isNetworkPolicyDocument } from './check-core.js';
+import { isNetworkPolicyDocument } from './check-report.js';
 import { renderExplanationJson, renderExplanationsText } from './explain-render.js';
 import { type FormatTable, defaultFormat, formatsForUsage, rendererFor } from './formats.js';
 import { type InputObject, readInputs } from './inputs.js';

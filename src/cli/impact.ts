@@ -10,7 +10,7 @@ import type { PodIdentity } from '../impact/workloads.js';
 import { admitNetworkPolicy } from '../netpol/admit.js';
 import { lineOf } from '../yaml/locate.js';
 import { parseCommandOrHelp } from './args.js';
-import { isNetworkPolicyDocument } from './check-core.js';
+import { isNetworkPolicyDocument } from './check-report.js';
 import { openClusterInput } from './cluster-input.js';
 import { type FormatTable, defaultFormat, rendererFor } from './formats.js';
 import { renderImpactJson, renderImpactText } from './impact-render.js';

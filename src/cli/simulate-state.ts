@@ -7,7 +7,7 @@
  */
 import { type SourcedObject, staticClusterViewFrom } from '../cluster/static.js';
 import { readClusterStateObjects } from '../cluster/load-state.js';
-import { projectNetworkPolicy, resourceOfKind } from '../cluster/project.js';
+import { projectNetworkPolicy, resourceOfKind } from '../cluster/projection.js';
 import { type ClusterNetworkPolicy, type ConnectivitySnapshot, decodeClusterNetworkPolicy, isClusterNetworkPolicyKind, snapshotFromClusterView, withPolicyChanges } from '../connectivity/index.js';
 import { NpgError, describeError } from '../errors.js';
 import type { NetworkPolicy } from '../k8s/types.js';

@@ -1,7 +1,7 @@
 /**
  * The ClusterView of a running webhook: list + watch, read-only, of exactly the resources in
  * resources.ts, each object projected to the fields the rules read the moment it arrives (the
- * full objects are never kept; see project.ts).
+ * full objects are never kept; see projection.ts).
  *
  * Freshness. A cache is "confirmed" by a list page, an opened watch or any watch event. Watches
  * are opened with timeoutSeconds = staleAfter/4, so the API server ends and we reopen each one
@@ -22,7 +22,7 @@
 import { Watch } from '@kubernetes/client-node';
 import { NpgError } from '../errors.js';
 import { loadKubeConfig } from './kubeconfig.js';
-import { type ResourceName, projectorFor } from './project.js';
+import { type ResourceName, projectorFor } from './projection.js';
 import { type ClusterLogger, Reflector, type ReflectorSink, type ReflectorTiming } from './reflector.js';
 import { apiClients, watchedResources } from './resources.js';
 import { ClusterStore, clusterViewOf } from './store.js';

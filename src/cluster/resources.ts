@@ -12,7 +12,7 @@ import {
   Observable,
   type ObservableMiddleware,
 } from '@kubernetes/client-node';
-import type { ResourceName } from './project.js';
+import type { ResourceName } from './projection.js';
 
 /** An RBAC PolicyRule (rbac.authorization.k8s.io/v1), as the chart writes it. */
 export interface PolicyRule {

@@ -14,7 +14,7 @@
 import type { ClusterNetworkPolicy } from '../k8s/cnp-types.js';
 import { decodeClusterNetworkPolicy, isClusterNetworkPolicyKind } from '../k8s/cnp-decode.js';
 import { NpgError } from '../errors.js';
-import { type ResourceName, projectorFor, resourceOfKind } from './project.js';
+import { type ResourceName, projectorFor, resourceOfKind } from './projection.js';
 import { ClusterStore, clusterViewOf } from './store.js';
 import type { ClusterView } from './view.js';
 

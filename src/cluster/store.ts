@@ -5,7 +5,7 @@
  * that namespace, so a review that asks for the same pods several times pays once.
  */
 import type { NetworkPolicy } from '../k8s/types.js';
-import { Interner, type ResourceName, type ResourceValues } from './project.js';
+import { Interner, type ResourceName, type ResourceValues } from './projection.js';
 import type { ClusterStatus, ClusterView, DaemonSetInfo, NamespaceInfo, NodeInfo, PodInfo, ServiceInfo, WebhookInfo } from './view.js';
 
 const NONE: readonly never[] = Object.freeze([]);

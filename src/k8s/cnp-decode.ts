@@ -4,13 +4,15 @@
  * schema would reject is rejected here too, so the model never guesses at a broken object.
  */
 import type { LabelSelector } from './types.js';
-import type {
-  ClusterNetworkPolicy,
-  ClusterNetworkPolicyPeer,
-  ClusterNetworkPolicyProtocol,
-  ClusterNetworkPolicyRule,
-  NamespacedPod,
-  PortOrRange,
+import {
+  CNP_GROUP,
+  CNP_VERSIONS,
+  type ClusterNetworkPolicy,
+  type ClusterNetworkPolicyPeer,
+  type ClusterNetworkPolicyProtocol,
+  type ClusterNetworkPolicyRule,
+  type NamespacedPod,
+  type PortOrRange,
 } from './cnp-types.js';
 
 export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
@@ -155,5 +157,5 @@ export function decodeClusterNetworkPolicy(input: unknown): Decoded<ClusterNetwo
 
 /** Whether a manifest's apiVersion/kind is a ClusterNetworkPolicy this version reads. */
 export function isClusterNetworkPolicyKind(apiVersion: unknown, kind: unknown): boolean {
-  return kind === 'ClusterNetworkPolicy' && (apiVersion === 'policy.networking.k8s.io/v1alpha2' || apiVersion === 'policy.networking.k8s.io/v1beta1');
+  return kind === 'ClusterNetworkPolicy' && typeof apiVersion === 'string' && CNP_VERSIONS.some((v) => apiVersion === `${CNP_GROUP}/${v}`);
 }

@@ -169,20 +169,6 @@ export const tooLong = (path: FieldPath, maxLength: number): FieldError =>
     maxLength >= 0 ? `may not be more than ${maxLength} ${maxLength === 1 ? 'byte' : 'bytes'}` : 'value is too long',
   );
 
-export const tooMany = (path: FieldPath, actual: number, max: number): FieldError =>
-  new FieldError(
-    'FieldValueTooMany',
-    path.toString(),
-    actual >= 0 ? actual : OMIT_VALUE,
-    max >= 0 ? `must have at most ${max} items` : 'has too many items',
-  );
-
-export const typeInvalid = (path: FieldPath, value: unknown, detail: string): FieldError =>
-  new FieldError('FieldValueTypeInvalid', path.toString(), value, detail);
-
-export const internalError = (path: FieldPath, detail: string): FieldError =>
-  new FieldError('InternalError', path.toString(), null, detail);
-
 /**
  * API-server notation for a path given as a list of parts (a zod issue's path): keys joined by
  * dots, list indexes in brackets — what FieldPath.toString prints for the same path.

@@ -4,7 +4,7 @@
  * (ValidateObjectMeta, ValidateObjectMetaUpdate), and the wrappers of the same names in
  * pkg/apis/core/validation/validation.go, which add the "standard finalizer" check. The
  * validators of single fields (annotations, owner references, finalizers, managed fields) live
- * in objectmeta-parts.ts, objectmeta-finalizers.ts and objectmeta-managedfields.ts, and are
+ * in objectmeta-annotations-owners.ts, objectmeta-finalizers.ts and objectmeta-managedfields.ts, and are
  * re-exported here.
  */
 import { forbidden, invalid, required, type FieldError, type FieldPath } from './field.js';
@@ -14,7 +14,7 @@ import type { ObjectMeta } from './types.js';
 import { validateNamespaceName, type ValidateNameFunc } from './names.js';
 import { validateFinalizers, validateKubeFinalizerName, validateNoNewFinalizers } from './objectmeta-finalizers.js';
 import { validateManagedFields } from './objectmeta-managedfields.js';
-import { validateAnnotations, validateNonnegativeField, validateOwnerReferences } from './objectmeta-parts.js';
+import { validateAnnotations, validateNonnegativeField, validateOwnerReferences } from './objectmeta-annotations-owners.js';
 
 
 export { validateFinalizerName, validateFinalizers, validateNoNewFinalizers } from './objectmeta-finalizers.js';
@@ -30,7 +30,7 @@ export {
   validateAnnotations,
   validateNonnegativeField,
   validateOwnerReferences,
-} from './objectmeta-parts.js';
+} from './objectmeta-annotations-owners.js';
 
 /** FieldImmutableErrorMsg. */
 export const FIELD_IMMUTABLE_ERROR_MSG = 'field is immutable';

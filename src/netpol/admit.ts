@@ -10,7 +10,7 @@ import { type DecodeIssue, decodeNetworkPolicy } from './decode.js';
 import { type PatchOperation, applyDefaults, defaultingPatch } from './defaults.js';
 import { prepareForCreate, prepareForUpdate } from './prepare.js';
 import { validateNetworkPolicy, validateNetworkPolicyUpdate, validationOptionsFor } from './validate.js';
-import { apiServerWarnings } from './warnings.js';
+import { apiServerWarnings } from './apiserver-warnings.js';
 
 export type WriteOperation = 'CREATE' | 'UPDATE';
 

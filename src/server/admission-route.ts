@@ -96,8 +96,8 @@ function validate(req: AdmissionRequest, version: AdmissionVersion, ctx: ReviewC
       ...(review.decodeIssues.length ? { decodeIssues: review.decodeIssues.map((i) => i.message) } : {}),
     });
   }
-  const extras = { warnings: review.warnings, auditAnnotations: review.auditAnnotations };
-  return review.allowed ? allow(version, req.uid, extras) : deny(version, req.uid, review.status ?? internalErrorStatus('denied'), extras);
+  const additions = { warnings: review.warnings, auditAnnotations: review.auditAnnotations };
+  return review.allowed ? allow(version, req.uid, additions) : deny(version, req.uid, review.status ?? internalErrorStatus('denied'), additions);
 }
 
 /**
@@ -123,8 +123,8 @@ function mutate(req: AdmissionRequest, version: AdmissionVersion, ctx: ReviewCon
     });
   }
   if (invalid) {
-    const extras = { warnings: invalid.warnings, auditAnnotations: invalid.auditAnnotations };
-    return deny(version, req.uid, invalid.status ?? internalErrorStatus('denied'), extras);
+    const additions = { warnings: invalid.warnings, auditAnnotations: invalid.auditAnnotations };
+    return deny(version, req.uid, invalid.status ?? internalErrorStatus('denied'), additions);
   }
   return patch(version, req.uid, ops);
 }

@@ -7,7 +7,7 @@ import t from 'tap';
 import { runAudit } from '../../src/audit/run.js';
 import { AUDIT_RULES } from '../../src/audit/rules/index.js';
 import { staticClusterView } from '../../src/cluster/static.js';
-import { renderCatalogue } from '../../src/cli/rules-catalogue.js';
+import { renderCatalogue } from '../../src/cli/catalogue-render.js';
 import { parsePolicy } from '../../src/policy/parse.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { AUDIT_EXAMPLES, type AuditExample } from './examples.js';

@@ -134,7 +134,13 @@ t.test('rules and policy commands', async (t) => {
   t.equal(cli(['rules', '-o', 'markdown']).stdout, readFileSync(join(ROOT, 'docs/rules.md'), 'utf8'));
   t.match(cli(['policy']).stdout, /^# netpol-guard org policy/);
   t.equal(cli(['nonsense']).code, 2);
-  for (const args of [['rules', '--bogus'], ['rules', 'extra'], ['policy', '--bogus'], ['explain', '--bogus', 'x.yaml']]) {
+  for (const args of [['rules', '--help'], ['policy', '-h']]) {
+    const r = cli(args);
+    t.equal(r.code, 0, `${args.join(' ')}: exits 0`);
+    t.match(r.stdout, new RegExp(`^Usage: netpol-guard ${args[0]}`), `${args.join(' ')}: prints the usage`);
+  }
+  t.ok(json.some((r: { id: string; scope: string }) => r.scope === 'audit'), 'the audit rules are listed too');
+  for (const args of [['rules', '--bogus'], ['rules', 'extra'], ['policy', '--bogus'], ['policy', 'extra'], ['explain', '--bogus', 'x.yaml']]) {
     const r = cli(args);
     t.equal(r.code, 2, `${args.join(' ')}: a usage error`);
     t.match(r.stderr, /NPG_OPTION_INVALID: .*\n\nUsage: netpol-guard /, `${args.join(' ')}: says why, then the usage`);

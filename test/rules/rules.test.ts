@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { renderCatalogue } from '../../src/cli/rules-catalogue.js';
+import { renderCatalogue } from '../../src/cli/catalogue-render.js';
 import { staticClusterView } from '../../src/cluster/static.js';
 import { admitNetworkPolicy } from '../../src/netpol/admit.js';
 import { decodeNetworkPolicy } from '../../src/netpol/decode.js';
