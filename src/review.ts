@@ -29,7 +29,7 @@ import type { Deadline, Evaluation, Finding, OrgPolicy, SkippedRule } from './po
 
 import type { Operation, UserInfo } from './admission/types.js';
 import { aboutObject, findingLine, findingWarnings, subjectOf } from './finding-lines.js';
-import { formatWarnings } from './warnings.js';
+import { formatWarnings } from './admission/warning-lines.js';
 
 export interface ReviewRequest {
   readonly operation: Operation;
@@ -149,79 +149,98 @@ function reviewDelete(req: ReviewRequest, ctx: ReviewContext): Review {
         ctx.deadline,
       )
     : NO_EVALUATION;
-  return conclude(req, ctx, name, namespace, undefined, evaluation);
+  return reviewOf(req, ctx, { name, namespace, evaluation });
 }
 
-function conclude(
+/** What was found about one object, from which the review's answer follows. */
+interface Judged {
+  readonly name: string;
+  readonly namespace: string;
+  /** The API server's verdict on the object; absent for DELETE, which has only the stored object. */
+  readonly api?: ApiVerdict;
+  readonly evaluation: Evaluation;
+}
+
+interface Outcome {
+  readonly verdict: Verdict;
+  readonly status?: Status;
+}
+
+function deadlineText(ctx: ReviewContext, evaluation: Evaluation): string {
+  const notRun = evaluation.skipped.filter((s) => s.reason === 'deadline').map((s) => s.rule);
+  return `netpol-guard: review did not finish within ${ctx.deadline?.ms}ms; rules not run: ${notRun.join(', ')}`;
+}
+
+/**
+ * The answer, in the order the API server and its webhooks give them: malformed (400), then
+ * invalid (422) — the API server answers that itself, before any validating webhook is asked, so
+ * the org policy's say on an invalid object is only a warning — then forbidden by the org rules,
+ * then a review out of time under the deny failure mode.
+ */
+function outcomeOf(req: ReviewRequest, ctx: ReviewContext, { name, namespace, api, evaluation }: Judged, denies: readonly Finding[]): Outcome {
+  const blockingDecode = (api?.decodeIssues ?? []).filter((i) => req.strictFields || i.kind !== 'unknown-field');
+  if (blockingDecode.length > 0) return { verdict: 'malformed', status: badRequestStatus(decodeMessage(blockingDecode)) };
+  const fieldErrors = api?.fieldErrors ?? [];
+  if (fieldErrors.length > 0) return { verdict: 'invalid', status: invalidStatus(NETWORK_POLICY_GROUP_KIND, name, fieldErrors) };
+  if (denies.length > 0) return { verdict: 'forbidden', status: forbiddenStatus(NETWORK_POLICY_GROUP_KIND, name, denialMessage(name, namespace, denies)) };
+  if (evaluation.timedOut && ctx.failureMode === 'deny') {
+    return { verdict: 'timeout', status: internalErrorStatus(`${deadlineText(ctx, evaluation)}; denied by the configured failure mode, try again`) };
+  }
+  return { verdict: 'allowed' };
+}
+
+/**
+ * The warning lines, in order: notes about the review itself, the API server's own, findings.
+ * Ours name the object (kubectl shows a repeated text once per invocation); the API server's own
+ * are repeated as it words them.
+ */
+function warningLinesOf(
   req: ReviewRequest,
   ctx: ReviewContext,
-  name: string,
-  namespace: string,
-  api: ApiVerdict | undefined,
-  evaluation: Evaluation,
-): Review {
-  const decodeIssues = api?.decodeIssues ?? [];
-  const blockingDecode = decodeIssues.filter((i) => req.strictFields || i.kind !== 'unknown-field');
-  const fieldErrors = api?.fieldErrors ?? [];
+  { api, evaluation }: Judged,
+  verdict: Verdict,
+  subject: string,
+  findings: { readonly denies: readonly Finding[]; readonly warned: readonly Finding[]; readonly notRun: readonly SkippedRule[] },
+): string[] {
+  const lines: string[] = [];
+  if (evaluation.timedOut && verdict === 'allowed') lines.push(aboutObject(subject, `${deadlineText(ctx, evaluation)}; allowed by the configured failure mode`));
+  // A cluster that is down or stale means checks the person expects did not happen: say so
+  // once, so an "allowed" is not read as "checked and fine".
+  const unsynced = findings.notRun.filter((s) => s.reason === 'cluster-not-synced').map((s) => s.rule);
+  if (unsynced.length) lines.push(aboutObject(subject, `netpol-guard: cluster state not synced; rules not run: ${unsynced.join(', ')}`));
+  if (req.includeApiWarnings) for (const w of api?.warnings ?? []) lines.push(w);
+  // On an invalid object the denials are not the answer; the person still hears of them, before
+  // the rest, as what will be denied once the object is valid.
+  const wouldDeny = verdict === 'invalid' ? findings.denies : [];
+  lines.push(...findingWarnings(subject, wouldDeny, findings.warned, verdict === 'forbidden' ? findings.denies : []));
+  return lines;
+}
+
+/** The review's answer from what was found: verdict, status, warning lines, audit annotations. */
+function reviewOf(req: ReviewRequest, ctx: ReviewContext, judged: Judged): Review {
+  const { name, namespace, api, evaluation } = judged;
   const denies: Finding[] = [];
   const warned: Finding[] = [];
   for (const f of evaluation.findings) {
     if (f.effect === 'deny') denies.push(f);
     else if (f.effect === 'warn') warned.push(f);
   }
-  let verdict: Verdict = 'allowed';
-  let status: Status | undefined;
-  if (blockingDecode.length > 0) {
-    verdict = 'malformed';
-    status = badRequestStatus(decodeMessage(blockingDecode));
-  } else if (fieldErrors.length > 0) {
-    // Invalid before Forbidden: the API server would answer this itself, before any validating
-    // webhook is asked; the org policy's say on an invalid object is only a warning.
-    verdict = 'invalid';
-    status = invalidStatus(NETWORK_POLICY_GROUP_KIND, name, fieldErrors);
-  } else if (denies.length > 0) {
-    verdict = 'forbidden';
-    status = forbiddenStatus(NETWORK_POLICY_GROUP_KIND, name, denialMessage(name, namespace, denies));
-  }
-  // The warning lines, in order: notes about the review itself, the API server's own, findings.
-  // Ours name the object (kubectl shows a repeated text once per invocation); the API server's
-  // own are repeated as it words them.
-  const subject = subjectOf(namespace, name);
-  const lines: string[] = [];
-  if (evaluation.timedOut && verdict === 'allowed') {
-    const notRun = evaluation.skipped.filter((s) => s.reason === 'deadline').map((s) => s.rule);
-    const text = `netpol-guard: review did not finish within ${ctx.deadline?.ms}ms; rules not run: ${notRun.join(', ')}`;
-    if (ctx.failureMode === 'deny') {
-      verdict = 'timeout';
-      status = internalErrorStatus(`${text}; denied by the configured failure mode, try again`);
-    } else {
-      lines.push(aboutObject(subject, `${text}; allowed by the configured failure mode`));
-    }
-  }
-  // A cluster that is down or stale means checks the person expects did not happen: say so
-  // once, so an "allowed" is not read as "checked and fine".
+  const { verdict, status } = outcomeOf(req, ctx, judged, denies);
   const notRun = evaluation.skipped.filter((s) => s.reason !== 'cluster-off');
-  const unsynced = notRun.filter((s) => s.reason === 'cluster-not-synced').map((s) => s.rule);
-  if (unsynced.length) lines.push(aboutObject(subject, `netpol-guard: cluster state not synced; rules not run: ${unsynced.join(', ')}`));
-  const apiWarnings = api?.warnings ?? [];
-  if (req.includeApiWarnings) for (const w of apiWarnings) lines.push(w);
-  // On an invalid object the denials are not the answer; the person still hears of them, before
-  // the rest, as what will be denied once the object is valid.
-  const wouldDeny = verdict === 'invalid' ? denies : [];
-  lines.push(...findingWarnings(subject, wouldDeny, warned, verdict === 'forbidden' ? denies : []));
+  const subject = subjectOf(namespace, name);
   return {
     verdict,
     allowed: verdict === 'allowed',
     name,
     namespace,
-    decodeIssues,
-    fieldErrors,
-    apiWarnings,
+    decodeIssues: api?.decodeIssues ?? [],
+    fieldErrors: api?.fieldErrors ?? [],
+    apiWarnings: api?.warnings ?? [],
     patch: api?.patch ?? [],
     defaulted: api?.defaulted,
     evaluation,
     ...(status ? { status } : {}),
-    warnings: formatWarnings(lines, subject),
+    warnings: formatWarnings(warningLinesOf(req, ctx, judged, verdict, subject, { denies, warned, notRun }), subject),
     auditAnnotations: auditAnnotationsFor(verdict, evaluation, notRun),
     notRun,
   };
@@ -258,7 +277,7 @@ function judge(req: ReviewRequest, ctx: ReviewContext, api: ApiVerdict): Review 
         ctx.deadline,
       )
     : NO_EVALUATION;
-  return conclude(req, ctx, name, namespace, api, evaluation);
+  return reviewOf(req, ctx, { name, namespace, api, evaluation });
 }
 
 export function reviewNetworkPolicy(req: ReviewRequest, ctx: ReviewContext): Review {
