@@ -3,7 +3,7 @@
  * colour codes; the command adds colour on terminals), or as JSON (`-o json`), which is the
  * Explanation itself.
  */
-import type { DirectionExplanation, Explanation, RuleExplanation } from '../netpol/explain/index.js';
+import type { ClusterExplanation, DirectionExplanation, Explanation, RuleExplanation } from '../netpol/explain/index.js';
 
 export interface RenderTextOptions {
   /** The source line of a field (`spec.ingress[0]`), when the object came from a file. */
@@ -53,6 +53,27 @@ function directionParagraph(d: DirectionExplanation, opts: RenderTextOptions): s
   return lines;
 }
 
+function clusterParagraph(c: ClusterExplanation, e: Explanation): string[] {
+  const lines = [`In the cluster (${c.source}):`];
+  const s = c.selects;
+  const shown = s.pods.slice(0, 5);
+  const more = s.count - shown.length;
+  lines.push(
+    s.count === 0
+      ? `${INDENT}Selects no pod today${c.selects.namespaceExists ? '' : ` (namespace ${e.namespace.name ?? 'default'} does not exist)`}.`
+      : `${INDENT}Selects ${s.count} pod${s.count === 1 ? '' : 's'}: ${shown.join(', ')}${more > 0 ? `, and ${more} more` : ''}.`,
+  );
+  if (s.hostNetwork.length > 0) lines.push(`${INDENT}On the host network, so not isolated by any policy: ${s.hostNetwork.join(', ')}.`);
+  for (const [direction, rules] of [['Ingress', c.ingress], ['Egress', c.egress]] as const) {
+    rules.forEach((rule, i) => {
+      if (rule.peers.length === 0) return;
+      lines.push(`${INDENT}${direction} rule ${i + 1}:`);
+      for (const peer of rule.peers) lines.push(`${INDENT.repeat(2)}- ${peer.field.slice(peer.field.lastIndexOf('.') + 1)}: ${peer.text}`);
+    });
+  }
+  return lines;
+}
+
 /** The explanation as text, ending in a newline. Never throws. */
 export function renderExplanationText(e: Explanation, opts: RenderTextOptions = {}): string {
   const paragraphs: string[][] = [[heading(e)]];
@@ -74,6 +95,7 @@ export function renderExplanationText(e: Explanation, opts: RenderTextOptions = 
         : ['Defaulting by the API server:', ...e.defaulting.map((d) => `${INDENT}- ${d.text}`)],
     );
     if (e.notes.length > 0) paragraphs.push(['Notes:', ...e.notes.map((n) => `${INDENT}- ${n}`)]);
+    if (e.cluster) paragraphs.push(clusterParagraph(e.cluster, e));
   }
   return `${paragraphs.map((p) => p.join('\n')).join('\n\n')}\n`;
 }

@@ -26,6 +26,10 @@ import {
 export { explainSelector } from './selectors.js';
 export {
   EXPLANATION_SCHEMA_VERSION,
+  type ClusterExplanation,
+  type PeerInCluster,
+  type PodSample,
+  type RuleInCluster,
   type DefaultingChange,
   type DirectionExplanation,
   type ExplainOptions,

@@ -33,6 +33,56 @@ export interface Explanation {
   readonly defaulting: readonly DefaultingChange[];
   /** Facts that hold for this policy as a whole: policies are additive, named ports, ipBlock caveats. */
   readonly notes: readonly string[];
+  /**
+   * What the policy meets in a cluster, when one is given (`explain --cluster-state` or
+   * `--kubeconfig`): the pods it selects and what each peer matches today. Absent otherwise, and
+   * when the object did not decode.
+   */
+  readonly cluster?: ClusterExplanation;
+}
+
+/** Some pods, by `namespace/name`: how many, and the first of them in name order. */
+export interface PodSample {
+  readonly count: number;
+  /** At most 20, sorted. */
+  readonly pods: readonly string[];
+}
+
+export interface ClusterExplanation {
+  /** Where the cluster state came from (the files, or the kubeconfig's context). */
+  readonly source: string;
+  /** The pods of the policy's namespace that it selects today. */
+  readonly selects: PodSample & {
+    /** Selected pods on the host network: network plugins do not apply policies to them. */
+    readonly hostNetwork: readonly string[];
+    /** The policy's namespace exists in the cluster state. */
+    readonly namespaceExists: boolean;
+  };
+  /** Per rule of spec.ingress, in order: what each of its peers matches today. */
+  readonly ingress: readonly RuleInCluster[];
+  /** Per rule of spec.egress, in order. */
+  readonly egress: readonly RuleInCluster[];
+}
+
+export interface RuleInCluster {
+  /** `spec.ingress[0]`. */
+  readonly field: string;
+  /** One per item of from/to (none when the rule names no peers: every source or destination). */
+  readonly peers: readonly PeerInCluster[];
+}
+
+export interface PeerInCluster {
+  /** `spec.ingress[0].from[1]`. */
+  readonly field: string;
+  /** The namespaces the peer reaches into (its namespaceSelector's matches, or the policy's own). */
+  readonly namespaces: { readonly count: number; readonly names: readonly string[] };
+  /**
+   * Selector peers: the pods they match. ipBlock peers: the pods whose IPs fall inside the block
+   * (outside its except ranges) — cluster pods are usually meant to be named by selectors.
+   */
+  readonly pods: PodSample;
+  /** "2 pods: shop/web-1, shop/web-2", "no pod today (namespaces labelled team=x: none exists)". */
+  readonly text: string;
 }
 
 export interface NamespaceExplanation {
