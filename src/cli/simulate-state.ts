@@ -12,6 +12,7 @@ import { type ClusterNetworkPolicy, type ConnectivitySnapshot, decodeClusterNetw
 import { NpgError, describeError } from '../errors.js';
 import type { NetworkPolicy } from '../k8s/types.js';
 import { lineOf } from '../yaml/locate.js';
+import { listLiveObjects } from './cluster-input.js';
 import { type InputError, readInputs } from './inputs.js';
 
 export interface SimulateSource {
@@ -37,7 +38,7 @@ function isNetworkPolicy(v: unknown): boolean {
 export async function loadSimulateState(source: SimulateSource): Promise<SimulateState> {
   const stateObjects: SourcedObject[] = [];
   if (source.clusterState) stateObjects.push(...(await readClusterStateObjects(source.clusterState)));
-  if (source.kubeconfig !== undefined) stateObjects.push(...(await listLiveCluster(source.kubeconfig, source.requestTimeoutMs)));
+  if (source.kubeconfig !== undefined) stateObjects.push(...(await listLiveObjects(source.kubeconfig, source.requestTimeoutMs)).objects);
 
   const { objects, errors: readErrors } = source.files.length > 0 ? await readInputs(source.files) : { objects: [], errors: [] };
   const errors: InputError[] = [...readErrors];
@@ -68,53 +69,4 @@ export async function loadSimulateState(source: SimulateSource): Promise<Simulat
   const view = staticClusterViewFrom(stateObjects, 'simulate');
   const snapshot = withPolicyChanges(snapshotFromClusterView(view), { networkPolicies, clusterNetworkPolicies });
   return { snapshot, errors, fromFiles: { networkPolicies: networkPolicies.length, clusterNetworkPolicies: clusterNetworkPolicies.length } };
-}
-
-/**
- * One list of what the model needs from a live cluster: namespaces, pods, NetworkPolicies and,
- * where the CRD is installed, ClusterNetworkPolicies (v1beta1, else v1alpha2). A cluster without
- * the CRD is the normal case; any other failure is an error naming the resource.
- */
-async function listLiveCluster(kubeconfig: string, requestTimeoutMs: number): Promise<SourcedObject[]> {
-  const { loadKubeConfig } = await import('../cluster/kubeconfig.js');
-  const k8s = await import('@kubernetes/client-node');
-  const loaded = loadKubeConfig({ requestTimeoutMs, ...(kubeconfig ? { kubeconfig } : {}) });
-  const core = loaded.config.makeApiClient(k8s.CoreV1Api);
-  const networking = loaded.config.makeApiClient(k8s.NetworkingV1Api);
-  const custom = loaded.config.makeApiClient(k8s.CustomObjectsApi);
-  const out: SourcedObject[] = [];
-  const origin = `${loaded.server}`;
-  const tag = (items: readonly unknown[], apiVersion: string, kind: string) =>
-    items.forEach((item, i) => out.push({ object: { ...(JSON.parse(JSON.stringify(item)) as object), apiVersion, kind }, origin: `${origin} ${kind} ${i}` }));
-  const fetchAll = async <T>(what: string, list: (cont?: string) => Promise<{ items: T[]; metadata?: { _continue?: string } }>): Promise<T[]> => {
-    const items: T[] = [];
-    let cont: string | undefined;
-    do {
-      let page;
-      try {
-        page = await list(cont);
-      } catch (err) {
-        throw new NpgError('NPG_CLUSTER_CONFIG', `${loaded.origin}: cannot list ${what}: ${describeError(err)}`, { cause: err });
-      }
-      items.push(...page.items);
-      cont = page.metadata?._continue || undefined;
-    } while (cont);
-    return items;
-  };
-  tag(await fetchAll('namespaces', (c) => core.listNamespace({ limit: 500, ...(c ? { _continue: c } : {}) })), 'v1', 'Namespace');
-  tag(await fetchAll('pods', (c) => core.listPodForAllNamespaces({ limit: 500, ...(c ? { _continue: c } : {}) })), 'v1', 'Pod');
-  const nps = await fetchAll('networkpolicies', (c) => networking.listNetworkPolicyForAllNamespaces({ limit: 500, ...(c ? { _continue: c } : {}) }));
-  // The client's models call `from` `_from`; the projection brings it back.
-  tag(nps, 'networking.k8s.io/v1', 'NetworkPolicy');
-  for (const version of ['v1beta1', 'v1alpha2']) {
-    try {
-      const list = (await custom.listClusterCustomObject({ group: 'policy.networking.k8s.io', version, plural: 'clusternetworkpolicies' })) as { items?: unknown[] };
-      tag(list.items ?? [], `policy.networking.k8s.io/${version}`, 'ClusterNetworkPolicy');
-      break;
-    } catch (err) {
-      if ((err as { code?: number }).code === 404) continue; // this version (or the CRD) is not served
-      throw new NpgError('NPG_CLUSTER_CONFIG', `${loaded.origin}: cannot list clusternetworkpolicies.policy.networking.k8s.io/${version}: ${describeError(err)}`, { cause: err });
-    }
-  }
-  return out;
 }
