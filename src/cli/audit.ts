@@ -3,15 +3,30 @@
  * manifests of its state, as text, JSON, SARIF or one self-contained HTML report.
  */
 import { runAudit, DEFAULT_MATRIX_LIMIT } from '../audit/run.js';
-import type { NotJudged } from '../audit/types.js';
+import type { AuditReport, NotJudged } from '../audit/types.js';
 import type { ClusterView } from '../cluster/view.js';
 import { NpgError, describeError } from '../errors.js';
 import { loadPolicyFile } from '../policy/load.js';
 import { builtinPolicy } from '../policy/parse.js';
-import { parseCommandLine } from './args.js';
+import { parseCommandOrHelp } from './args.js';
+import { renderAuditHtml } from './audit-html.js';
 import { auditExitCode, renderAuditJson, renderAuditSarif, renderAuditText } from './audit-render.js';
 import { COLOR, PLAIN } from './check-render.js';
+import { type FormatTable, defaultFormat, formatsForUsage, rendererFor } from './formats.js';
 import { NO_PROGRESS, terminalProgress } from './progress.js';
+
+interface AuditOutput {
+  readonly report: AuditReport;
+  readonly color: boolean;
+}
+
+/** html: one self-contained file (no network), the report people open first. */
+const AUDIT_FORMATS: FormatTable<AuditOutput> = {
+  text: ({ report, color }) => renderAuditText(report, color ? COLOR : PLAIN),
+  json: ({ report }) => renderAuditJson(report),
+  sarif: ({ report }) => renderAuditSarif(report),
+  html: ({ report }) => renderAuditHtml(report),
+};
 
 export const AUDIT_USAGE = `Usage: netpol-guard audit (--kubeconfig PATH | --cluster-state PATH...) [options]
 
@@ -25,7 +40,7 @@ Options:
   --cluster-state PATH    manifests of the cluster instead (files or directories; may repeat)
   --policy FILE           org policy (default: the built-in one)
   --namespace NS          report on this namespace only (may repeat; the model keeps the whole cluster)
-  -o, --output FORMAT     text (default), json, sarif or html (one self-contained file)
+  -o, --output FORMAT     ${formatsForUsage(AUDIT_FORMATS)} (html: one self-contained file)
   --matrix-limit N        workloads in the reachability matrix at most (default ${DEFAULT_MATRIX_LIMIT})
   --strict                exit 1 on warnings too
   --no-color              plain text even on a terminal
@@ -33,8 +48,6 @@ Options:
 Exit codes: 0 no finding with effect deny, 1 some (or a warning, with --strict), 2 usage or input errors.
 `;
 
-const FORMATS = ['text', 'json', 'sarif', 'html'] as const;
-type Format = (typeof FORMATS)[number];
 
 async function stateFrom(values: { kubeconfig?: string; 'cluster-state'?: string[] }): Promise<{ view: ClusterView; notJudged: NotJudged[] }> {
   if (values['cluster-state']) {
@@ -53,28 +66,24 @@ async function stateFrom(values: { kubeconfig?: string; 'cluster-state'?: string
 }
 
 export async function runAuditCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommandLine(
+  const parsed = parseCommandOrHelp(
     argv,
     {
       kubeconfig: { type: 'string' },
       'cluster-state': { type: 'string', multiple: true },
       policy: { type: 'string' },
       namespace: { type: 'string', multiple: true },
-      output: { type: 'string', short: 'o', default: 'text' },
+      output: { type: 'string', short: 'o', default: defaultFormat(AUDIT_FORMATS) },
       'matrix-limit': { type: 'string' },
       strict: { type: 'boolean', default: false },
       'no-color': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
     },
     AUDIT_USAGE,
     false,
   );
-  if (values.help) {
-    process.stdout.write(AUDIT_USAGE);
-    return 0;
-  }
-  const format = values.output as Format;
-  if (!FORMATS.includes(format)) throw new NpgError('NPG_OPTION_INVALID', `-o must be text, json, sarif or html, got ${JSON.stringify(values.output)}`);
+  if (!parsed) return 0;
+  const { values } = parsed;
+  const render = rendererFor(AUDIT_FORMATS, values.output);
   if (!values.kubeconfig === !values['cluster-state']) throw new NpgError('NPG_OPTION_INVALID', `give exactly one of --kubeconfig and --cluster-state\n\n${AUDIT_USAGE}`);
   const limit = values['matrix-limit'] === undefined ? DEFAULT_MATRIX_LIMIT : Number(values['matrix-limit']);
   if (!Number.isInteger(limit) || limit < 0) throw new NpgError('NPG_OPTION_INVALID', `--matrix-limit must be a whole number, got ${JSON.stringify(values['matrix-limit'])}`);
@@ -91,17 +100,12 @@ export async function runAuditCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const { view, notJudged } = loaded;
-  const showProgress = process.stderr.isTTY === true && !(format !== 'text' && process.stdout.isTTY !== true);
+  const showProgress = process.stderr.isTTY === true && !(values.output !== 'text' && process.stdout.isTTY !== true);
   const progress = showProgress ? terminalProgress(process.stderr) : NO_PROGRESS;
   const report = runAudit({ view, policy, namespaces: values.namespace ?? [], notJudged, matrixLimit: limit, onProgress: (s, d, t) => progress.update(s, d, t) });
   progress.done();
 
-  if (format === 'json') process.stdout.write(renderAuditJson(report));
-  else if (format === 'sarif') process.stdout.write(renderAuditSarif(report));
-  else if (format === 'html') process.stdout.write((await import('./audit-html.js')).renderAuditHtml(report));
-  else {
-    const color = !values['no-color'] && process.stdout.isTTY === true && !process.env.NO_COLOR;
-    process.stdout.write(renderAuditText(report, color ? COLOR : PLAIN));
-  }
+  const color = !values['no-color'] && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  process.stdout.write(render({ report, color }));
   return auditExitCode(report, values.strict);
 }
