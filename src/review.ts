@@ -239,7 +239,9 @@ function reviewOf(req: ReviewRequest, ctx: ReviewContext, judged: Judged): Revie
     patch: api?.patch ?? [],
     defaulted: api?.defaulted,
     evaluation,
-    ...(status ? { status } : {}),
+    // Always present, undefined when allowed: a spread of an optional part would cost
+    // microseconds per review on Node 20.
+    status,
     warnings: formatWarnings(warningLinesOf(req, ctx, judged, verdict, subject, { denies, warned, notRun }), subject),
     auditAnnotations: auditAnnotationsFor(verdict, evaluation, notRun),
     notRun,

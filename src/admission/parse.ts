@@ -18,13 +18,16 @@ function optionalString(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/**
+ * Requests are built field by field, an absent field undefined, rather than by spreading optional
+ * parts into a literal: on Node 20 each such spread costs microseconds, on every review.
+ */
 function userInfoOf(v: unknown): AdmissionRequest['userInfo'] {
   if (!isObject(v)) return undefined;
-  const groups = Array.isArray(v.groups) ? v.groups.filter((g): g is string => typeof g === 'string') : undefined;
   return {
-    ...(typeof v.username === 'string' ? { username: v.username } : {}),
-    ...(typeof v.uid === 'string' ? { uid: v.uid } : {}),
-    ...(groups ? { groups } : {}),
+    username: typeof v.username === 'string' ? v.username : undefined,
+    uid: typeof v.uid === 'string' ? v.uid : undefined,
+    groups: Array.isArray(v.groups) ? v.groups.filter((g): g is string => typeof g === 'string') : undefined,
   };
 }
 
@@ -46,20 +49,18 @@ export function parseAdmissionReview(body: unknown): ParsedReview {
   if (typeof operation !== 'string' || !(OPERATIONS as readonly string[]).includes(operation)) {
     return fail(`request.operation ${JSON.stringify(operation ?? null)} is not one of ${OPERATIONS.join(', ')}`);
   }
-  const kind = isObject(request.kind) ? request.kind : undefined;
-  const resource = isObject(request.resource) ? request.resource : undefined;
+  const kind = request.kind;
+  const resource = request.resource;
   return {
     ok: true,
     version,
     request: {
       uid,
       operation: operation as AdmissionRequest['operation'],
-      ...(kind
-        ? { kind: { group: String(kind.group ?? ''), version: String(kind.version ?? ''), kind: String(kind.kind ?? '') } }
-        : {}),
-      ...(resource
-        ? { resource: { group: String(resource.group ?? ''), version: String(resource.version ?? ''), resource: String(resource.resource ?? '') } }
-        : {}),
+      kind: isObject(kind) ? { group: String(kind.group ?? ''), version: String(kind.version ?? ''), kind: String(kind.kind ?? '') } : undefined,
+      resource: isObject(resource)
+        ? { group: String(resource.group ?? ''), version: String(resource.version ?? ''), resource: String(resource.resource ?? '') }
+        : undefined,
       subResource: optionalString(request.subResource),
       name: optionalString(request.name),
       namespace: optionalString(request.namespace),

@@ -78,13 +78,13 @@ export function applyDefaults(np: NetworkPolicy): NetworkPolicy {
   if (spec.ingress) {
     defaulted.ingress = spec.ingress.map((r) => {
       const ports = defaultPorts(r.ports);
-      return ports === r.ports ? r : { ...r, ports };
+      return ports === r.ports ? r : Object.assign({}, r, { ports });
     });
   }
   if (spec.egress) {
     defaulted.egress = spec.egress.map((r) => {
       const ports = defaultPorts(r.ports);
-      return ports === r.ports ? r : { ...r, ports };
+      return ports === r.ports ? r : Object.assign({}, r, { ports });
     });
   }
   defaulted.policyTypes = spec.policyTypes && spec.policyTypes.length > 0 ? spec.policyTypes : inferredPolicyTypes((spec.egress?.length ?? 0) > 0);

@@ -10,13 +10,16 @@ import type { AdmissionRequest, AdmissionReviewResponse, AdmissionVersion } from
 import { describeError } from '../errors.js';
 import { badRequestStatus, internalErrorStatus } from '../k8s/status.js';
 import type { Deadline } from '../policy/types.js';
-import { type ReviewContext, reviewMutation, reviewNetworkPolicy } from '../review.js';
+import type { PatchOperation } from '../netpol/defaults.js';
+import { type Review, type ReviewContext, reviewMutation, reviewNetworkPolicy } from '../review.js';
 import type { Endpoint, Metrics } from './metrics.js';
 
 export interface AdmissionRouteOptions {
   readonly metrics: Metrics;
-  /** The policy, rules and cluster view to judge by, as of now (they reload). */
-  readonly context: () => Omit<ReviewContext, 'deadline' | 'failureMode'>;
+  /** The compiled org policy to judge by, as of now (it reloads). */
+  readonly policy: () => ReviewContext['policy'];
+  /** The cluster view, when there is one. */
+  readonly cluster: () => ReviewContext['cluster'];
   readonly deadlineMs: number;
   readonly failureMode: 'allow' | 'deny';
 }
@@ -49,29 +52,72 @@ function infoEnabled(log: FastifyBaseLogger): boolean {
   return pinoLike.isLevelEnabled ? pinoLike.isLevelEnabled('info') : true;
 }
 
-function logLine(
-  log: FastifyBaseLogger,
-  endpoint: Endpoint,
-  req: AdmissionRequest,
-  verdict: string,
-  durationMs: number,
-  extra: Record<string, unknown> = {},
-): void {
-  log.info(
-    {
-      endpoint,
-      uid: req.uid,
-      namespace: req.namespace ?? '',
-      name: req.name ?? '',
-      operation: req.operation,
-      dryRun: req.dryRun === true,
-      verdict,
-      durationMs: Math.round(durationMs * 1000) / 1000,
-      ...extra,
-    },
-    'admission review',
-  );
+/** A list of the rules of `findings`, each once, in order of first appearance. */
+function rulesOf(findings: readonly { readonly rule: string }[]): string[] | undefined {
+  if (findings.length === 0) return undefined;
+  const rules: string[] = [];
+  for (const f of findings) if (!rules.includes(f.rule)) rules.push(f.rule);
+  return rules;
 }
+
+/** Milliseconds rounded to the microsecond, as the line carries them. */
+function roundedMs(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+/**
+ * The line of one review. Every line of an endpoint has the same fields in the same order, an
+ * absent one undefined (pino leaves it out of the line): built field by field, without spreading
+ * optional parts into it, which on Node 20 cost more per review than writing the line.
+ */
+function validateLine(req: AdmissionRequest, review: Review, durationMs: number): Record<string, unknown> {
+  return {
+    endpoint: 'validate',
+    uid: req.uid,
+    namespace: req.namespace ?? '',
+    name: req.name ?? '',
+    operation: req.operation,
+    dryRun: req.dryRun === true,
+    verdict: review.verdict,
+    durationMs: roundedMs(durationMs),
+    rules: rulesOf(review.evaluation.findings),
+    skipped: review.notRun.length ? review.notRun : undefined,
+    decodeIssues: review.decodeIssues.length ? review.decodeIssues.map((i) => i.message) : undefined,
+  };
+}
+
+function mutateLine(req: AdmissionRequest, verdict: string, ops: readonly PatchOperation[], invalid: Review | undefined, durationMs: number): Record<string, unknown> {
+  return {
+    endpoint: 'mutate',
+    uid: req.uid,
+    namespace: req.namespace ?? '',
+    name: req.name ?? '',
+    operation: req.operation,
+    dryRun: req.dryRun === true,
+    verdict,
+    durationMs: roundedMs(durationMs),
+    patch: ops.length ? ops.map((o) => o.path) : undefined,
+    rules: invalid ? rulesOf(invalid.evaluation.findings) : undefined,
+    skipped: invalid?.notRun.length ? invalid.notRun : undefined,
+  };
+}
+
+function otherKindLine(endpoint: Endpoint, req: AdmissionRequest, durationMs: number): Record<string, unknown> {
+  return {
+    endpoint,
+    uid: req.uid,
+    namespace: req.namespace ?? '',
+    name: req.name ?? '',
+    operation: req.operation,
+    dryRun: req.dryRun === true,
+    verdict: 'allowed-other-kind',
+    durationMs: roundedMs(durationMs),
+    kind: req.kind,
+    subResource: req.subResource,
+  };
+}
+
+const REVIEW_MESSAGE = 'admission review';
 
 function validate(req: AdmissionRequest, version: AdmissionVersion, ctx: ReviewContext, log: FastifyBaseLogger, metrics: Metrics, started: number): AdmissionReviewResponse {
   const review = reviewNetworkPolicy(
@@ -88,14 +134,7 @@ function validate(req: AdmissionRequest, version: AdmissionVersion, ctx: ReviewC
   );
   const seconds = (performance.now() - started) / 1000;
   metrics.recordReview('validate', req.operation, review.verdict, seconds, review);
-  if (infoEnabled(log)) {
-    const rules = [...new Set(review.evaluation.findings.map((f) => f.rule))];
-    logLine(log, 'validate', req, review.verdict, seconds * 1000, {
-      ...(rules.length ? { rules } : {}),
-      ...(review.notRun.length ? { skipped: review.notRun } : {}),
-      ...(review.decodeIssues.length ? { decodeIssues: review.decodeIssues.map((i) => i.message) } : {}),
-    });
-  }
+  if (infoEnabled(log)) log.info(validateLine(req, review, seconds * 1000), REVIEW_MESSAGE);
   const additions = { warnings: review.warnings, auditAnnotations: review.auditAnnotations };
   return review.allowed ? allow(version, req.uid, additions) : deny(version, req.uid, review.status ?? internalErrorStatus('denied'), additions);
 }
@@ -114,14 +153,7 @@ function mutate(req: AdmissionRequest, version: AdmissionVersion, ctx: ReviewCon
   const verdict = invalid ? invalid.verdict : ops.length ? 'patched' : 'unchanged';
   const seconds = (performance.now() - started) / 1000;
   metrics.recordReview('mutate', req.operation, verdict, seconds, invalid);
-  if (infoEnabled(log)) {
-    const rules = invalid ? [...new Set(invalid.evaluation.findings.map((f) => f.rule))] : [];
-    logLine(log, 'mutate', req, verdict, seconds * 1000, {
-      ...(ops.length ? { patch: ops.map((o) => o.path) } : {}),
-      ...(rules.length ? { rules } : {}),
-      ...(invalid?.notRun.length ? { skipped: invalid.notRun } : {}),
-    });
-  }
+  if (infoEnabled(log)) log.info(mutateLine(req, verdict, ops, invalid, seconds * 1000), REVIEW_MESSAGE);
   if (invalid) {
     const additions = { warnings: invalid.warnings, auditAnnotations: invalid.auditAnnotations };
     return deny(version, req.uid, invalid.status ?? internalErrorStatus('denied'), additions);
@@ -146,11 +178,12 @@ export function registerAdmissionRoutes(app: FastifyInstance, opts: AdmissionRou
     try {
       if (!isNetworkPolicy(req) || (req.subResource ?? '') !== '') {
         opts.metrics.otherKinds.inc();
-        logLine(request.log, endpoint, req, 'allowed-other-kind', performance.now() - started, { kind: req.kind, subResource: req.subResource });
+        request.log.info(otherKindLine(endpoint, req, performance.now() - started), REVIEW_MESSAGE);
         return allow(version, req.uid);
       }
       const ctx: ReviewContext = {
-        ...opts.context(),
+        policy: opts.policy(),
+        cluster: opts.cluster(),
         deadline: deadlineFor(request, opts.deadlineMs, started),
         failureMode: opts.failureMode,
       };

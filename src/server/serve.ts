@@ -109,10 +109,8 @@ export async function startServer(options: ServeOptions, log: Logger = processLo
     https: tlsServerOptions(certificates, { clientCA: options.clientCA !== undefined }),
     logger: log,
     metrics,
-    context: () => {
-      const view = cluster.view();
-      return { policy: policy.policy(), ...(view ? { cluster: view } : {}) };
-    },
+    policy: () => policy.policy(),
+    cluster: () => cluster.view(),
     deadlineMs: options.deadlineMs,
     failureMode: options.failureMode,
   });
