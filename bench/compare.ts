@@ -20,7 +20,7 @@ import { DIST } from './lib/dist.js';
 import { reviewBody, seedPolicy, undefaultedPolicy } from './lib/fixtures.js';
 import { JSON_HEADERS, cannon, openLoop, post, verifyTlsWith } from './lib/load.js';
 import { machine, machineLine, median, num, table } from './lib/report.js';
-import { type RunningProcess, cpuSeconds, ensureCertificates, startBare, startGuard } from './lib/servers.js';
+import { type RunningProcess, cpuSeconds, ensureCertificates, startBare, startGuard, writeCalls } from './lib/servers.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -51,15 +51,19 @@ interface Target {
 interface Run {
   readonly perSecond: number;
   readonly cpuMicros: number;
+  /** Write system calls per answer (socket and log). */
+  readonly writes: number;
 }
 
 async function throughput(t: Target, requests: Request[], seconds: number): Promise<Run> {
   const cpu0 = cpuSeconds(t.pid);
+  const writes0 = writeCalls(t.pid);
   const r = await cannon({ url: `${t.url}${requests[0]!.path}`, connections: CONNECTIONS, duration: seconds, requests });
   const cpu = cpuSeconds(t.pid) - cpu0;
+  const writes = writeCalls(t.pid) - writes0;
   if (r.errors || r.non2xx || r.timeouts) throw new Error(`${t.name}: ${r.errors} errors, ${r.non2xx} non-2xx, ${r.timeouts} timeouts`);
   const answered = r['2xx'];
-  return { perSecond: answered / (r.duration || seconds), cpuMicros: (cpu / answered) * 1e6 };
+  return { perSecond: answered / (r.duration || seconds), cpuMicros: (cpu / answered) * 1e6, writes: writes / answered };
 }
 
 const processes: RunningProcess[] = [];
@@ -101,7 +105,7 @@ try {
         const r = await throughput(t, s.requests, SECONDS);
         const key = `${s.name}|${t.name}`;
         runs.set(key, [...(runs.get(key) ?? []), r]);
-        process.stderr.write(`run ${run + 1} ${s.name} ${t.name}: ${num(r.perSecond)}/s, ${num(r.cpuMicros, 1)} µs CPU/request\n`);
+        process.stderr.write(`run ${run + 1} ${s.name} ${t.name}: ${num(r.perSecond)}/s, ${num(r.cpuMicros, 1)} µs CPU/request, ${num(r.writes, 2)} writes/request\n`);
       }
       if (!args.latency) continue;
       for (const t of order) {
@@ -127,6 +131,7 @@ try {
         num(median(rs.map((r) => r.perSecond))),
         t.name === 'bare' ? '1' : num(ratio, 2),
         num(median(rs.map((r) => r.cpuMicros)), 1),
+        num(median(rs.map((r) => r.writes)), 2),
         l ? `${num(median(l.map((x) => x.p50)), 2)} / ${num(median(l.map((x) => x.p99)), 2)}` : '',
         rs.map((r, i) => (t.name === 'bare' ? num(r.perSecond) : num(r.perSecond / bareRuns[i]!.perSecond, 2))).join(', '),
       ]);
@@ -138,7 +143,7 @@ try {
       '',
       `${RUNS} runs of ${SECONDS} s per server and scenario (autocannon, ${CONNECTIONS} keep-alive TLS connections), order rotated every run; ratio = median of the per-run ratios to the bare server. Builds: before ${resolve(args.before)}, after ${resolve(args.after ?? DIST)}.`,
       '',
-      table(['scenario', 'server', 'req/s', 'ratio to bare', 'CPU µs/req', `p50 / p99 ms at ${num(RATE)}/s`, 'per run (req/s or ratio)'], rows),
+      table(['scenario', 'server', 'req/s', 'ratio to bare', 'CPU µs/req', 'writes/req', `p50 / p99 ms at ${num(RATE)}/s`, 'per run (req/s or ratio)'], rows),
       '',
     ].join('\n'),
   );

@@ -189,6 +189,16 @@ export function cpuSeconds(pid: number): number {
 }
 
 /**
+ * Write system calls the process has made, all threads (/proc/PID/io syscw): socket writes and
+ * log writes alike. Per answer, it shows how many writes each review costs, free of the noise
+ * that other work on a shared machine puts into time.
+ */
+export function writeCalls(pid: number): number {
+  const m = /^syscw: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+  return m ? Number(m[1]) : Number.NaN;
+}
+
+/**
  * Seconds the process's main thread (the event loop) has spent runnable but waiting for a CPU
  * (/proc/PID/schedstat): on a shared machine, time other processes took from it.
  */

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { describeError, NpgError } from '../errors.js';
 import { ensureDevCertificates } from '../tls/dev-certs.js';
 import { CertificateSource, tlsServerOptions } from '../tls/source.js';
@@ -16,6 +16,7 @@ import { buildHealthApp } from './health-app.js';
 import { Metrics } from './metrics.js';
 import type { HostPort, ServeOptions } from './options.js';
 import { PolicySource } from './policy-source.js';
+import { processLogger } from './process-logger.js';
 import { Readiness } from './readiness.js';
 import { buildWebhookApp } from './webhook-app.js';
 
@@ -64,14 +65,6 @@ async function openCertificates(options: ServeOptions, log: Logger): Promise<{ s
   );
   const source = await CertificateSource.open({ certFile: dev.certPath, keyFile: dev.keyPath, clientCAFile: options.clientCA, logger: log });
   return { source, caFile: resolve(dev.caCertPath) };
-}
-
-/**
- * The process logger: JSON lines on stdout, written asynchronously so that a review never waits
- * for a write (a slow log collector would otherwise stall admission); flushed on shutdown.
- */
-export function processLogger(level: string): Logger {
-  return pino({ level }, pino.destination({ dest: 1, sync: false }));
 }
 
 /** Time closing the listener may need on top of the review deadline (TLS teardown, last writes). */
@@ -133,6 +126,9 @@ export async function startServer(options: ServeOptions, log: Logger = processLo
     `netpol-guard ${VERSION} serving ${webhookUrl}/validate and ${webhookUrl}/mutate; probes and metrics on ${healthUrl}/readyz and ${healthUrl}/metrics` +
       (caFile ? `; try: curl --cacert ${caFile} -H 'Content-Type: application/json' --data @examples/admission-review.json ${webhookUrl}/validate` : ''),
   );
+  // Where it listens is what an operator (or a supervisor reading the log) waits for: now, not
+  // when the log buffer next fills.
+  log.flush();
 
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string): Promise<void> => {

@@ -305,6 +305,11 @@ t.test('netpol-guard serving a real API server', async (t) => {
     t.notMatch(both.stderr, /Forbidden|violates/, 'nothing of the org policy in the error');
 
     const reviewsOf = (name: string) => main.logLines().filter((l) => l.msg === 'admission review' && l.namespace === ns && l.name === name);
+    // The log is written in batches, at the latest every 500 ms.
+    await cluster.waitFor(() => ['bad-port', 'bad-cidr', 'both'].every((name) => reviewsOf(name).length > 0) || undefined, {
+      timeoutMs: 10_000,
+      description: 'the review lines of bad-port, bad-cidr and both in the log',
+    });
     for (const name of ['bad-port', 'bad-cidr', 'both']) {
       t.match(reviewsOf(name), [{ endpoint: 'mutate', operation: 'CREATE', dryRun: false, verdict: 'invalid', uid: /^[0-9a-f-]{36}$/ }], `${name}: answered once, by /mutate`);
       t.notOk(reviewsOf(name).some((l) => l.endpoint === 'validate'), `${name}: never reached /validate (the API server validates first)`);
@@ -372,7 +377,11 @@ t.test('netpol-guard serving a real API server', async (t) => {
     const unexpected = results.filter((r) => r.code !== 0 || r.stdout !== `networkpolicy.networking.k8s.io/${r.name} created\n` || r.stderr !== `Warning: ${ns}/${r.name}: [ports-unrestricted] spec.ingress[0]: rule lists sources but no ports, so every port and protocol is allowed; list the ports the peers need under \`ports\` (protocol defaults to TCP)\n`);
     t.same(unexpected, [], `all ${results.length} applies created and reviewed`);
     t.equal(await servedFingerprint(rotating.url, cluster.caPem), fingerprintOf(second.certPem), 'a new connection gets the new certificate');
-    t.ok(rotating.logLines().some((l) => l.msg === 'TLS certificate reloaded'), 'the server logged the reload');
+    const reloaded = await cluster.waitFor(() => rotating.logLines().some((l) => l.msg === 'TLS certificate reloaded') || undefined, {
+      timeoutMs: 10_000,
+      description: 'the reload in the log (written in batches)',
+    });
+    t.ok(reloaded, 'the server logged the reload');
     t.equal(counter(await rotating.metrics(), 'netpol_guard_certificate_reloads_total', { result: 'success' }), 1, 'metrics: one successful reload');
 
     // A webhook the API server has never called makes it open a new connection: it trusts the
