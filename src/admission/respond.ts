@@ -12,7 +12,7 @@ export interface WarningsAndAnnotations {
 }
 
 function review(version: AdmissionVersion, response: AdmissionResponse, additions: WarningsAndAnnotations): AdmissionReviewResponse {
-  if (additions.warnings && additions.warnings.length > 0) response.warnings = [...additions.warnings];
+  if (additions.warnings && additions.warnings.length > 0) response.warnings = additions.warnings.slice();
   if (additions.auditAnnotations && Object.keys(additions.auditAnnotations).length > 0) {
     response.auditAnnotations = { ...additions.auditAnnotations };
   }

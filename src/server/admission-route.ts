@@ -24,6 +24,18 @@ export interface AdmissionRouteOptions {
   readonly failureMode: 'allow' | 'deny';
 }
 
+/** A review's deadline: a small object per request, with no closure made for it. */
+class RequestDeadline implements Deadline {
+  constructor(
+    readonly ms: number,
+    private readonly startedAt: number,
+  ) {}
+
+  expired(): boolean {
+    return performance.now() - this.startedAt >= this.ms;
+  }
+}
+
 /** The API server appends `?timeout=10s` (its webhook timeout); we answer well before it. */
 function deadlineFor(request: FastifyRequest, configuredMs: number, startedAt: number): Deadline {
   const q = (request.query as Record<string, unknown> | undefined)?.timeout;
@@ -34,7 +46,7 @@ function deadlineFor(request: FastifyRequest, configuredMs: number, startedAt: n
     // Leave a quarter of the API server's budget for the network and our own answer.
     ms = Math.min(configuredMs, Math.floor(apiServerMs * 0.75));
   }
-  return { ms, expired: () => performance.now() - startedAt >= ms };
+  return new RequestDeadline(ms, startedAt);
 }
 
 function isNetworkPolicy(req: AdmissionRequest): boolean {

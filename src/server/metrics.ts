@@ -5,31 +5,40 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ClusterView } from '../cluster/view.js';
 import type { Review } from '../review.js';
+import { Tally, collectTally } from './tally.js';
 
 export type Endpoint = 'validate' | 'mutate';
 
 export class Metrics {
   readonly registry = new Registry();
 
-  readonly reviews = new Counter({
+  // Counted per review in tallies of plain numbers, copied into the counters when scraped.
+  private readonly reviewTally = new Tally(['endpoint', 'operation', 'verdict']);
+  private readonly findingTally = new Tally(['rule', 'effect']);
+  private readonly skippedTally = new Tally(['rule', 'reason']);
+
+  readonly reviews: Counter<'endpoint' | 'operation' | 'verdict'> = new Counter({
     name: 'netpol_guard_reviews_total',
     help: 'Admission reviews answered, by endpoint, operation and verdict.',
     labelNames: ['endpoint', 'operation', 'verdict'] as const,
     registers: [this.registry],
+    collect: (): void => collectTally(this.reviews, this.reviewTally),
   });
 
-  readonly findings = new Counter({
+  readonly findings: Counter<'rule' | 'effect'> = new Counter({
     name: 'netpol_guard_findings_total',
     help: 'Org-policy findings, by rule and effect (deny, warn, audit, exempt).',
     labelNames: ['rule', 'effect'] as const,
     registers: [this.registry],
+    collect: (): void => collectTally(this.findings, this.findingTally),
   });
 
-  readonly skippedRules = new Counter({
+  readonly skippedRules: Counter<'rule' | 'reason'> = new Counter({
     name: 'netpol_guard_rules_skipped_total',
     help: 'Rules that could not run for a review, by rule and reason (deadline, cluster-not-synced, rule-failed, needs-submitted-object). Rules off by configuration (--no-cluster) are not counted.',
     labelNames: ['rule', 'reason'] as const,
     registers: [this.registry],
+    collect: (): void => collectTally(this.skippedRules, this.skippedTally),
   });
 
   readonly duration = new Histogram({
@@ -132,30 +141,19 @@ export class Metrics {
     this.buildInfo.set({ version, node: process.version }, 1);
   }
 
-  // prom-client hashes the label object on every inc(); a review records several, so the
-  // labelled children are looked up once per label combination and kept.
-  private readonly children = new Map<string, { inc(): void }>();
+  // prom-client hashes the label object on every observe(), also through a child: the child of
+  // each endpoint is looked up once and kept.
   private readonly durationChildren = new Map<Endpoint, { observe(v: number): void }>();
-
-  private count(counter: 'reviews' | 'findings' | 'skipped', ...labels: string[]): void {
-    const key = `${counter}\0${labels.join('\0')}`;
-    let child = this.children.get(key);
-    if (!child) {
-      child = counter === 'reviews' ? this.reviews.labels(...labels) : counter === 'findings' ? this.findings.labels(...labels) : this.skippedRules.labels(...labels);
-      this.children.set(key, child);
-    }
-    child.inc();
-  }
 
   /** One answered review: by endpoint, operation and verdict; its findings and skipped rules. */
   recordReview(endpoint: Endpoint, operation: string, verdict: string, seconds: number, review?: Review): void {
-    this.count('reviews', endpoint, operation, verdict);
+    this.reviewTally.add(endpoint, operation, verdict);
     let observer = this.durationChildren.get(endpoint);
     if (!observer) this.durationChildren.set(endpoint, (observer = this.duration.labels(endpoint)));
     observer.observe(seconds);
     if (!review) return;
-    for (const f of review.evaluation.findings) this.count('findings', f.rule, f.effect);
+    for (const f of review.evaluation.findings) this.findingTally.add(f.rule, f.effect);
     // Not the rules off by configuration (--no-cluster): said once at start-up, not per review.
-    for (const s of review.notRun) this.count('skipped', s.rule, s.reason);
+    for (const s of review.notRun) this.skippedTally.add(s.rule, s.reason);
   }
 }
