@@ -20,7 +20,7 @@ const NAME_LABELS = ['app.kubernetes.io/name', 'app', 'k8s-app', 'name'];
 // ReplicaSet pods: name-<pod-template-hash>-<5 chars>; StatefulSet: name-<ordinal>; DaemonSet/Job: name-<5 chars>.
 const GENERATED = [/-[a-z0-9]{6,10}-[a-z0-9]{5}$/, /-[0-9]+$/, /-[a-z0-9]{5}$/];
 
-export function workloadName(pod: SnapshotPod): string {
+export function workloadName(pod: Pick<SnapshotPod, 'name' | 'labels'>): string {
   const component = pod.labels['app.kubernetes.io/component'];
   for (const label of NAME_LABELS) {
     const v = pod.labels[label];

@@ -56,6 +56,8 @@ export interface StartOptions {
 
 export interface InformerClusterView {
   readonly view: ClusterView;
+  /** Goes up with every change the informers bring (ClusterStore.revision). */
+  revision(): number;
   /**
    * Loads the client configuration, starts every list/watch and resolves at the first complete
    * sync. Rejects with NpgError NPG_CLUSTER_CONFIG when there is no usable configuration, and
@@ -238,6 +240,7 @@ export function createInformerClusterView(options: InformerClusterViewOptions): 
 
   return {
     view,
+    revision: () => store.revision,
     async start(opts = {}) {
       if (stopping) throw new Error('cluster view already stopped');
       starting ??= launch();

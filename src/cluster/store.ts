@@ -17,6 +17,9 @@ export class NamespacedIndex<T> {
   private allCache: readonly T[] | undefined;
   private count = 0;
 
+  /** `onChange` is told of every change (the store counts them, so watchers know when to look again). */
+  constructor(private readonly onChange: () => void = () => {}) {}
+
   get size(): number {
     return this.count;
   }
@@ -62,6 +65,7 @@ export class NamespacedIndex<T> {
     this.count = count;
     this.listCache.clear();
     this.allCache = undefined;
+    this.onChange();
   }
 
   /** Values of one namespace, or of all when omitted; frozen, cached until a change. */
@@ -87,6 +91,7 @@ export class NamespacedIndex<T> {
   private changed(namespace: string): void {
     this.listCache.delete(namespace);
     this.allCache = undefined;
+    this.onChange();
   }
 }
 
@@ -94,16 +99,29 @@ export type ClusterIndexes = { readonly [R in ResourceName]: NamespacedIndex<Res
 
 /** Everything a ClusterView reads, plus the interner that shares labels and ports between pods. */
 export class ClusterStore {
-  readonly indexes: ClusterIndexes = {
-    namespaces: new NamespacedIndex<NamespaceInfo>(),
-    pods: new NamespacedIndex<PodInfo>(),
-    services: new NamespacedIndex<ServiceInfo>(),
-    nodes: new NamespacedIndex<NodeInfo>(),
-    networkpolicies: new NamespacedIndex<NetworkPolicy>(),
-    validatingwebhookconfigurations: new NamespacedIndex<readonly WebhookInfo[]>(),
-    mutatingwebhookconfigurations: new NamespacedIndex<readonly WebhookInfo[]>(),
-    daemonsets: new NamespacedIndex<DaemonSetInfo>(),
+  private changes = 0;
+  private readonly bump = () => {
+    this.changes++;
   };
+  readonly indexes: ClusterIndexes = {
+    namespaces: new NamespacedIndex<NamespaceInfo>(this.bump),
+    pods: new NamespacedIndex<PodInfo>(this.bump),
+    services: new NamespacedIndex<ServiceInfo>(this.bump),
+    nodes: new NamespacedIndex<NodeInfo>(this.bump),
+    networkpolicies: new NamespacedIndex<NetworkPolicy>(this.bump),
+    validatingwebhookconfigurations: new NamespacedIndex<readonly WebhookInfo[]>(this.bump),
+    mutatingwebhookconfigurations: new NamespacedIndex<readonly WebhookInfo[]>(this.bump),
+    daemonsets: new NamespacedIndex<DaemonSetInfo>(this.bump),
+  };
+
+  /**
+   * Goes up with every change of any index (an event, a relist). Whoever derives something from
+   * the whole store (the audit) compares it with the value it last saw instead of being called
+   * back on every pod event.
+   */
+  get revision(): number {
+    return this.changes;
+  }
   private interner = new Interner();
 
   get intern(): Interner {

@@ -62,6 +62,11 @@ export class ClusterSource {
     return this.informers?.view;
   }
 
+  /** Goes up with every change the informers bring; 0 without them. */
+  revision(): number {
+    return this.informers?.revision() ?? 0;
+  }
+
   readiness(): CheckResult {
     if (!this.informers) return { ok: true, detail: this.disabledBecause };
     return this.informers.readiness();

@@ -2,7 +2,7 @@
  * Prometheus metrics (prom-client), in a registry of their own per server so that several servers
  * in one process (tests) never share counters.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, type Metric, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ClusterView } from '../cluster/view.js';
 import type { Review } from '../review.js';
 import { Tally, collectTally } from './tally.js';
@@ -120,6 +120,57 @@ export class Metrics {
     labelNames: ['resource'] as const,
     registers: [],
   });
+
+  /** The audit controller's metrics; registered by enableAudit only, so that without --audit-reports they are absent. */
+  readonly auditFindings = new Gauge({
+    name: 'netpol_guard_audit_findings',
+    help: 'Findings of the last audit written to the reports, by rule, result (fail, warn, skip) and severity (high, medium; none for skip).',
+    labelNames: ['rule', 'result', 'severity'] as const,
+    registers: [],
+  });
+
+  readonly auditLastSuccess = new Gauge({
+    name: 'netpol_guard_audit_last_success_timestamp_seconds',
+    help: 'When the last audit finished with every report written (Unix time); 0 until the first.',
+    registers: [],
+  });
+
+  readonly auditDuration = new Histogram({
+    name: 'netpol_guard_audit_duration_seconds',
+    help: 'Time of one audit, by stage: compute (in the worker thread) and write (the report writes).',
+    labelNames: ['stage'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [],
+  });
+
+  readonly auditRuns = new Counter({
+    name: 'netpol_guard_audit_runs_total',
+    help: 'Audits run by this replica, by result (success, failure).',
+    labelNames: ['result'] as const,
+    registers: [],
+  });
+
+  readonly reportWrites = new Counter({
+    name: 'netpol_guard_report_writes_total',
+    help: 'Report write attempts, by operation (create, update, delete) and result (success, conflict, error).',
+    labelNames: ['operation', 'result'] as const,
+    registers: [],
+  });
+
+  readonly auditLeader = new Gauge({
+    name: 'netpol_guard_audit_leader',
+    help: '1 while this replica holds the audit Lease and writes the reports, 0 otherwise.',
+    registers: [],
+  });
+
+  private auditEnabled = false;
+
+  enableAudit(): void {
+    if (this.auditEnabled) return;
+    this.auditEnabled = true;
+    const metrics: Metric[] = [this.auditFindings, this.auditLastSuccess, this.auditDuration, this.auditRuns, this.reportWrites, this.auditLeader];
+    for (const m of metrics) this.registry.registerMetric(m);
+  }
 
   watchCluster(view: ClusterView): void {
     if (!this.clusterView) for (const gauge of [this.clusterSynced, this.clusterAge, this.clusterObjects]) this.registry.registerMetric(gauge);

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { NpgError } from '../errors.js';
+import { REPORT_API_NAMES, type ReportApiName } from '../reports/api.js';
 
 export interface HostPort {
   readonly host: string;
@@ -36,6 +37,26 @@ export interface ServeOptions {
   readonly cluster: boolean;
   /** How often the cluster caches are relisted from scratch. */
   readonly resyncSeconds: number;
+  /** The audit controller: reports written by the replica holding the Lease (docs/reports.md). */
+  readonly audit: AuditOptions;
+}
+
+export interface AuditOptions {
+  readonly enabled: boolean;
+  readonly reportApi: ReportApiName;
+  /** ClusterRole that owns every report (garbage collection on uninstall); none when absent. */
+  readonly reportOwner?: string;
+  readonly maxResults: number;
+  readonly debounceMs: number;
+  readonly minIntervalMs: number;
+  readonly leaseName: string;
+  /** Undefined: the pod's own namespace in a cluster, else `default`. */
+  readonly leaseNamespace?: string;
+  /** Undefined: host name and process id. */
+  readonly leaseIdentity?: string;
+  readonly leaseDurationMs: number;
+  readonly renewDeadlineMs: number;
+  readonly retryPeriodMs: number;
 }
 
 interface FlagSpec {
@@ -63,6 +84,18 @@ export const SERVE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   kubeconfig: { type: 'string', env: 'NETPOL_GUARD_KUBECONFIG', help: 'kubeconfig for cluster-aware rules (default: in-cluster, then KUBECONFIG)' },
   'no-cluster': { type: 'boolean', env: 'NETPOL_GUARD_NO_CLUSTER', help: 'do not watch the cluster; cluster-aware rules are skipped' },
   'resync-seconds': { type: 'string', env: 'NETPOL_GUARD_RESYNC_SECONDS', help: 'relist cluster caches this often (default 300)' },
+  'audit-reports': { type: 'boolean', env: 'NETPOL_GUARD_AUDIT_REPORTS', help: 'keep PolicyReports of the audit current; one replica writes, chosen by a Lease (needs the cluster)' },
+  'report-api': { type: 'string', env: 'NETPOL_GUARD_REPORT_API', help: 'wgpolicyk8s.io/v1alpha2 (PolicyReport, default) or openreports.io/v1alpha1 (Report)' },
+  'report-owner': { type: 'string', env: 'NETPOL_GUARD_REPORT_OWNER', help: 'ClusterRole that owns every report, so they are garbage-collected with it (the chart sets its own)' },
+  'report-max-results': { type: 'string', env: 'NETPOL_GUARD_REPORT_MAX_RESULTS', help: 'results kept per report, failures first (default 1000)' },
+  'audit-debounce': { type: 'string', env: 'NETPOL_GUARD_AUDIT_DEBOUNCE', help: 'milliseconds the cluster must be quiet before an audit (default 5000)' },
+  'audit-min-interval': { type: 'string', env: 'NETPOL_GUARD_AUDIT_MIN_INTERVAL', help: 'milliseconds between two audits at least (default 30000)' },
+  'lease-name': { type: 'string', env: 'NETPOL_GUARD_LEASE_NAME', help: 'the Lease that chooses the report writer (default netpol-guard-audit)' },
+  'lease-namespace': { type: 'string', env: 'NETPOL_GUARD_LEASE_NAMESPACE', help: "the Lease's namespace (default: the pod's own, else default)" },
+  'lease-identity': { type: 'string', env: 'NETPOL_GUARD_LEASE_IDENTITY', help: 'this replica in the Lease (default: host name and process id; the chart uses the pod name)' },
+  'lease-duration': { type: 'string', env: 'NETPOL_GUARD_LEASE_DURATION', help: 'milliseconds a Lease holds without renewal (default 15000)' },
+  'lease-renew-deadline': { type: 'string', env: 'NETPOL_GUARD_LEASE_RENEW_DEADLINE', help: 'milliseconds the leader keeps trying to renew before it stops writing (default 10000)' },
+  'lease-retry-period': { type: 'string', env: 'NETPOL_GUARD_LEASE_RETRY_PERIOD', help: 'milliseconds between Lease attempts (default 2000)' },
   help: { type: 'boolean', env: '', help: 'show this help' },
 };
 
@@ -89,6 +122,17 @@ function millis(flag: string, min: number) {
   });
 }
 
+function count(flag: string, min: number) {
+  return z.string().transform((value, ctx) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min) {
+      ctx.addIssue({ code: 'custom', message: `--${flag} must be a whole number >= ${min}, got ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    return n;
+  });
+}
+
 const schema = z.object({
   listen: hostPort('listen').prefault('0.0.0.0:8443'),
   'health-listen': hostPort('health-listen').prefault('0.0.0.0:9090'),
@@ -108,6 +152,20 @@ const schema = z.object({
   kubeconfig: z.string().min(1).optional(),
   'no-cluster': z.boolean().default(false),
   'resync-seconds': millis('resync-seconds', 1).prefault('300'),
+  'audit-reports': z.boolean().default(false),
+  'report-api': z.enum(REPORT_API_NAMES as [ReportApiName, ...ReportApiName[]], {
+    error: (i) => `--report-api must be ${REPORT_API_NAMES.join(' or ')}, got ${JSON.stringify(i.input)}`,
+  }).default('wgpolicyk8s.io/v1alpha2'),
+  'report-owner': z.string().min(1).optional(),
+  'report-max-results': count('report-max-results', 1).prefault('1000'),
+  'audit-debounce': millis('audit-debounce', 0).prefault('5000'),
+  'audit-min-interval': millis('audit-min-interval', 0).prefault('30000'),
+  'lease-name': z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: '--lease-name must be a DNS subdomain name' }).default('netpol-guard-audit'),
+  'lease-namespace': z.string().min(1).optional(),
+  'lease-identity': z.string().min(1).optional(),
+  'lease-duration': millis('lease-duration', 1000).prefault('15000'),
+  'lease-renew-deadline': millis('lease-renew-deadline', 1).prefault('10000'),
+  'lease-retry-period': millis('lease-retry-period', 1).prefault('2000'),
 });
 
 function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
@@ -155,6 +213,15 @@ export function parseServeOptions(argv: readonly string[], env: NodeJS.ProcessEn
   if ((v['tls-cert'] === undefined) !== (v['tls-key'] === undefined)) {
     throw new NpgError('NPG_OPTION_INVALID', '--tls-cert and --tls-key go together: give both, or neither to use generated certificates');
   }
+  if (v['audit-reports'] && v['no-cluster']) {
+    throw new NpgError('NPG_OPTION_INVALID', '--audit-reports audits the cluster the informers watch: it cannot go with --no-cluster');
+  }
+  if (!(v['lease-retry-period'] < v['lease-renew-deadline'] && v['lease-renew-deadline'] < v['lease-duration'])) {
+    throw new NpgError(
+      'NPG_OPTION_INVALID',
+      `--lease-retry-period (${v['lease-retry-period']}) < --lease-renew-deadline (${v['lease-renew-deadline']}) < --lease-duration (${v['lease-duration']}) must hold, so that a leader stops writing before another may start`,
+    );
+  }
   return Object.freeze({
     help,
     listen: v.listen,
@@ -173,5 +240,19 @@ export function parseServeOptions(argv: readonly string[], env: NodeJS.ProcessEn
     kubeconfig: v.kubeconfig,
     cluster: !v['no-cluster'],
     resyncSeconds: v['resync-seconds'],
+    audit: Object.freeze({
+      enabled: v['audit-reports'],
+      reportApi: v['report-api'],
+      reportOwner: v['report-owner'],
+      maxResults: v['report-max-results'],
+      debounceMs: v['audit-debounce'],
+      minIntervalMs: v['audit-min-interval'],
+      leaseName: v['lease-name'],
+      leaseNamespace: v['lease-namespace'],
+      leaseIdentity: v['lease-identity'],
+      leaseDurationMs: v['lease-duration'],
+      renewDeadlineMs: v['lease-renew-deadline'],
+      retryPeriodMs: v['lease-retry-period'],
+    }),
   });
 }

@@ -30,6 +30,8 @@ export interface PolicyState {
 
 export class PolicySource {
   private current: OrgPolicy;
+  /** The text `current` was compiled from (undefined: built-in), for the audit worker, which compiles it again. */
+  private currentText: string | undefined;
   private hash = '';
   private loadedAt = new Date();
   private reloads = 0;
@@ -59,6 +61,7 @@ export class PolicySource {
     }
     const text = await readPolicyText(path);
     const source = new PolicySource(parsePolicy(text, path), path, log, opts);
+    source.currentText = text;
     source.hash = digest(text);
     log.info({ policy: path, mode: source.current.mode }, 'org policy loaded');
     source.watcher = new FileWatch({
@@ -75,6 +78,11 @@ export class PolicySource {
 
   policy(): OrgPolicy {
     return this.current;
+  }
+
+  /** The policy in force as text (undefined for the built-in one) and where it came from. */
+  policyText(): { text?: string; source: string } {
+    return { ...(this.currentText !== undefined ? { text: this.currentText } : {}), source: this.current.source };
   }
 
   state(): PolicyState {
@@ -115,6 +123,7 @@ export class PolicySource {
     if (hash === this.hash) return;
     try {
       this.current = parsePolicy(text, this.path);
+      this.currentText = text;
     } catch (err) {
       return this.fail(describeError(err), hash);
     }

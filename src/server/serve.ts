@@ -12,6 +12,7 @@ import { CertificateSource, tlsServerOptions } from '../tls/source.js';
 import { VERSION } from '../version.js';
 import { Drain } from './drain.js';
 import { ClusterSource } from './cluster-source.js';
+import { type AuditReports, startAuditReports } from './audit-reports.js';
 import { buildHealthApp } from './health-app.js';
 import { Metrics } from './metrics.js';
 import type { HostPort, ServeOptions } from './options.js';
@@ -85,10 +86,12 @@ export async function startServer(options: ServeOptions, log: Logger = processLo
     return { ok: s.ready, detail: s.ready ? detail : `no valid certificate: ${detail}` };
   });
 
+  let audit: AuditReports | undefined;
   const policy = await PolicySource.open(options.policy, log, {
     onReload: (ok) => {
       metrics.policyReloads.inc({ result: ok ? 'success' : 'failure' });
       metrics.policyValid.set(ok ? 1 : 0);
+      if (ok) audit?.controller.policyChanged();
     },
   });
   metrics.policyValid.set(1);
@@ -97,6 +100,23 @@ export async function startServer(options: ServeOptions, log: Logger = processLo
   readiness.add('cluster', () => cluster.readiness());
   const clusterView = cluster.view();
   if (clusterView) metrics.watchCluster(clusterView);
+  if (options.audit.enabled) {
+    if (!clusterView) {
+      await cluster.close();
+      throw new NpgError('NPG_CLUSTER_CONFIG', '--audit-reports needs the cluster, and no cluster configuration was found: pass --kubeconfig or run in a cluster');
+    }
+    audit = startAuditReports({
+      options: options.audit,
+      ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+      view: clusterView,
+      revision: () => cluster.revision(),
+      policy: () => policy.policyText(),
+      metrics,
+      logger: log,
+    });
+    const reports = audit;
+    readiness.add('audit', () => reports.readiness());
+  }
 
   const webhook = buildWebhookApp({
     https: tlsServerOptions(certificates, { clientCA: options.clientCA !== undefined }),
@@ -136,6 +156,9 @@ export async function startServer(options: ServeOptions, log: Logger = processLo
       log.info({ reason, delayMs: options.shutdownDelayMs, timeoutMs: options.shutdownTimeoutMs }, 'shutting down: no longer ready');
       readiness.markShuttingDown();
       drain.begin();
+      // The audit stops at once: a leader releases its Lease now, so another replica writes
+      // the reports while this one drains.
+      const auditClosed = audit?.close().catch((err: unknown) => log.warn({ err: describeError(err) }, 'audit did not stop cleanly'));
       // Stay up while endpoints drop us, so the API server stops sending new reviews here.
       await sleep(options.shutdownDelayMs);
       // The whole drain fits in --shutdown-timeout. Waiting for a quiet moment may use it up to
@@ -151,6 +174,7 @@ export async function startServer(options: ServeOptions, log: Logger = processLo
         log.warn({ timeoutMs: options.shutdownTimeoutMs }, 'reviews kept arriving while draining; stopped accepting to finish within the shutdown bound');
       }
       clearTimeout(hardStop);
+      await auditClosed;
       await Promise.all([health.close(), certificates.close(), policy.close(), cluster.close()]);
       log.info('stopped');
       log.flush();
