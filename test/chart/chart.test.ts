@@ -12,6 +12,9 @@ import t, { type Test } from 'tap';
 import yaml from 'js-yaml';
 import { z } from 'zod';
 import { CLUSTER_RBAC_RULES } from '../../src/cluster/resources.js';
+import { REPORT_APIS } from '../../src/reports/api.js';
+import { reportCrds } from '../../src/reports/crds.js';
+import { auditClusterRules, leaseRules } from '../../src/reports/rbac.js';
 import { BUILTIN_POLICY_YAML } from '../../src/policy/builtin.js';
 import { builtinPolicy, parsePolicy } from '../../src/policy/parse.js';
 import type { OrgPolicy } from '../../src/policy/types.js';
@@ -119,12 +122,12 @@ t.test('defaults', async (t) => {
 
   t.test('renders exactly the expected objects', async (t) => {
     t.same(r.kinds(), [
-      'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'NetworkPolicy',
-      'PodDisruptionBudget', 'Secret', 'Service', 'ServiceAccount', 'ValidatingWebhookConfiguration',
+      'ClusterRole', 'ClusterRole', 'ClusterRoleBinding', 'ClusterRoleBinding', 'ConfigMap', 'CustomResourceDefinition', 'CustomResourceDefinition', 'Deployment', 'NetworkPolicy',
+      'PodDisruptionBudget', 'Role', 'RoleBinding', 'Secret', 'Service', 'ServiceAccount', 'ValidatingWebhookConfiguration',
     ]);
     for (const o of r.objects) {
       t.equal(o.metadata.labels?.['app.kubernetes.io/instance'], 'r', `${o.kind} carries the release label`);
-      if (!o.kind.startsWith('Cluster') && !o.kind.endsWith('WebhookConfiguration')) t.equal(o.metadata.namespace, NAMESPACE, `${o.kind} is namespaced`);
+      if (!o.kind.startsWith('Cluster') && !o.kind.endsWith('WebhookConfiguration') && o.kind !== 'CustomResourceDefinition') t.equal(o.metadata.namespace, NAMESPACE, `${o.kind} is namespaced`);
     }
   });
 
@@ -228,7 +231,7 @@ t.test('defaults', async (t) => {
 
   t.test('RBAC: exactly list and watch on exactly the watched resources', async (t) => {
     const grants = new Set<string>();
-    for (const rule of r.one('ClusterRole').rules as K8sObject[]) {
+    for (const rule of r.one('ClusterRole', FULLNAME).rules as K8sObject[]) {
       t.same(rule.verbs, ['list', 'watch'], `verbs for ${rule.resources}`);
       t.notOk(rule.resourceNames || rule.nonResourceURLs, 'no resourceNames or nonResourceURLs');
       for (const g of rule.apiGroups) for (const res of rule.resources) grants.add(`${g}/${res}`);
@@ -238,8 +241,8 @@ t.test('defaults', async (t) => {
       'admissionregistration.k8s.io/mutatingwebhookconfigurations', 'admissionregistration.k8s.io/validatingwebhookconfigurations',
       'apps/daemonsets', 'networking.k8s.io/networkpolicies',
     ]);
-    t.same(r.one('ClusterRole').rules, CLUSTER_RBAC_RULES, 'the rules the informers are written against (src/cluster/resources.ts)');
-    const binding = r.one('ClusterRoleBinding');
+    t.same(r.one('ClusterRole', FULLNAME).rules, CLUSTER_RBAC_RULES, 'the rules the informers are written against (src/cluster/resources.ts)');
+    const binding = r.one('ClusterRoleBinding', FULLNAME);
     t.same(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: FULLNAME });
     t.same(binding.subjects, [{ kind: 'ServiceAccount', name: FULLNAME, namespace: NAMESPACE }]);
     t.equal(r.one('Deployment').spec.template.spec.serviceAccountName, FULLNAME);
@@ -589,4 +592,57 @@ t.test('options: priorityClassName, hard anti-affinity, no zone spread, ServiceM
   t.same(sm.spec.endpoints[0], { port: 'metrics', scheme: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' });
   t.same(sm.spec.selector.matchLabels, r.one('Deployment').spec.selector.matchLabels);
   t.same(restrictedViolations(spec), []);
+});
+
+t.test('audit reports (on by default): exactly the report resources and the Lease, the CRDs, the server configured', async (t) => {
+  const r = await render();
+  const owner = `${FULLNAME}-audit-reports`;
+  t.same(r.one('ClusterRole', owner).rules, auditClusterRules(REPORT_APIS['wgpolicyk8s.io/v1alpha2'], owner), 'src/reports/rbac.ts');
+  t.same(r.one('ClusterRoleBinding', owner).subjects, [{ kind: 'ServiceAccount', name: FULLNAME, namespace: NAMESPACE }]);
+  t.same(r.one('Role').rules, leaseRules(`${FULLNAME}-audit`));
+  t.same(r.one('RoleBinding').roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `${FULLNAME}-audit-lease` });
+  t.same(r.one('RoleBinding').subjects, [{ kind: 'ServiceAccount', name: FULLNAME, namespace: NAMESPACE }]);
+  const crds = r.all('CustomResourceDefinition');
+  t.same(crds.map((c) => c.metadata.name).sort(), ['clusterpolicyreports.wgpolicyk8s.io', 'policyreports.wgpolicyk8s.io']);
+  for (const c of crds) {
+    t.equal(c.metadata.annotations?.['helm.sh/resource-policy'], 'keep', `${c.metadata.name} is kept on uninstall`);
+    const file = reportCrds().find((x) => x.crd.metadata.name === c.metadata.name)!;
+    t.same(c.spec, file.crd.spec, `${c.metadata.name}: the shipped CRD`);
+  }
+  const env = envOf(r);
+  const o = parseServeOptions([], env);
+  t.equal(o.audit.enabled, true);
+  t.equal(o.audit.reportApi, 'wgpolicyk8s.io/v1alpha2');
+  t.equal(o.audit.reportOwner, owner, 'the reports are owned by the ClusterRole that grants them');
+  t.equal(o.audit.leaseName, `${FULLNAME}-audit`, 'the Lease the Role names');
+  t.same([o.audit.leaseDurationMs, o.audit.renewDeadlineMs, o.audit.retryPeriodMs], [15000, 10000, 2000]);
+  const identity = (container(r).env as K8sObject[]).find((e) => e.name === 'NETPOL_GUARD_LEASE_IDENTITY');
+  t.same(identity?.valueFrom, { fieldRef: { fieldPath: 'metadata.name' } }, 'the pod name holds the Lease');
+});
+
+t.test('audit reports with openreports.io, without CRDs, off', async (t) => {
+  const or = await render({ values: { auditReports: { api: 'openreports.io/v1alpha1' } } });
+  const owner = `${FULLNAME}-audit-reports`;
+  t.same(or.one('ClusterRole', owner).rules, auditClusterRules(REPORT_APIS['openreports.io/v1alpha1'], owner));
+  t.same(or.all('CustomResourceDefinition').map((c) => c.metadata.name).sort(), ['clusterreports.openreports.io', 'reports.openreports.io']);
+  t.equal(parseServeOptions([], envOf(or)).audit.reportApi, 'openreports.io/v1alpha1');
+
+  const noCrds = await render({ values: { auditReports: { installCRDs: false } } });
+  t.same(noCrds.all('CustomResourceDefinition'), []);
+  t.ok(noCrds.maybe('ClusterRole', owner), 'the reports are still written');
+
+  for (const values of [{ auditReports: { enabled: false } }, { clusterAware: { enabled: false } }]) {
+    const off = await render({ values });
+    t.same(off.all('CustomResourceDefinition'), [], `${JSON.stringify(values)}: no CRDs`);
+    t.notOk(off.maybe('ClusterRole', owner), 'no report RBAC');
+    t.notOk(off.maybe('Role'), 'no Lease RBAC');
+    t.equal(parseServeOptions([], envOf(off)).audit.enabled, false);
+  }
+  t.match(await notes({ values: { clusterAware: { enabled: false } } }), /auditReports\.enabled has no effect without clusterAware\.enabled/);
+});
+
+t.test('audit reports: bad values fail the render with the key to change', async (t) => {
+  await renderFails(t, { values: { auditReports: { lease: { durationMs: 8000 } } } }, /auditReports\.lease: retryPeriodMs \(2000\) < renewDeadlineMs \(10000\) < durationMs \(8000\) must hold/);
+  await renderFails(t, { values: { auditReports: { api: 'wgpolicyk8s.io/v1beta1' } } }, /auditReports\/api/);
+  await renderFails(t, { values: { auditReports: { maxResult: 5 } } }, /additional properties 'maxResult' not allowed/);
 });
