@@ -6,7 +6,7 @@
  * outcome is logged and counted. Writing stops at once when this replica stops leading.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ExistingReport, keyOf, planOne, planSync, type WriteOp } from './plan.js';
+import { type ExistingReport, keyOf, planOne, planSyncInTurns, type WriteOp } from './plan.js';
 import type { DesiredReports, ReportObject } from './types.js';
 
 /** The API calls the writer makes; errors carry the HTTP status as `code`. */
@@ -98,7 +98,7 @@ export class ReportWriter {
 
   async sync(desired: DesiredReports): Promise<SyncResult> {
     const existing = await this.opts.store.list();
-    const plan = planSync(existing, desired);
+    const plan = await planSyncInTurns(existing, desired);
     const result = { created: 0, updated: 0, deleted: 0, unchanged: plan.unchanged, failed: 0 };
     for (const op of plan.ops) {
       if (!this.opts.mayWrite()) {

@@ -5,7 +5,8 @@
  */
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { AuditJob, AuditOutcome } from '../reports/compute.js';
-import type { WorkerRequest, WorkerResponse } from './audit-worker.js';
+import { SLICE, SLICED_FIELDS, type WorkerRequest, type WorkerResponse } from './audit-protocol.js';
+import type { ReportObject } from '../reports/types.js';
 
 // Built: dist/server/audit-worker.js. From source (tests and benches run through tsx): the .ts
 // file, loaded through tsx in the worker too.
@@ -26,10 +27,12 @@ export interface AuditResult {
   readonly elapsedMs: number;
 }
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class AuditThread {
   private worker?: Worker;
   private nextId = 1;
-  private pending?: { id: number; resolve: (r: AuditResult) => void; reject: (e: Error) => void };
+  private pending?: { id: number; reports: ReportObject[]; resolve: (r: AuditResult) => void; reject: (e: Error) => void };
 
   constructor(private readonly resourceLimits?: { maxOldGenerationSizeMb?: number }) {}
 
@@ -38,10 +41,16 @@ export class AuditThread {
     worker.on('message', (res: WorkerResponse) => {
       const p = this.pending;
       if (!p || p.id !== res.id) return;
+      if (res.kind === 'reports') {
+        for (const r of res.reports) p.reports.push(r);
+        return;
+      }
       this.pending = undefined;
       worker.unref();
-      if (res.ok) p.resolve({ outcome: res.outcome, elapsedMs: res.elapsedMs });
-      else p.reject(new Error(`audit failed: ${res.error}`));
+      if (res.kind === 'done') {
+        const { cluster, ...rest } = res.outcome;
+        p.resolve({ outcome: { ...rest, reports: { namespaced: p.reports, cluster } }, elapsedMs: res.elapsedMs });
+      } else p.reject(new Error(`audit failed: ${res.error}`));
     });
     const gone = (why: string) => {
       if (this.worker === worker) this.worker = undefined;
@@ -54,18 +63,33 @@ export class AuditThread {
     return worker;
   }
 
-  /** Runs one audit in the worker; rejects when one is already running. */
+  /**
+   * Runs one audit in the worker; rejects when one is already running. The cluster's lists go in
+   * slices, one per turn of the event loop, so that reviews run between them.
+   */
   run(job: AuditJob): Promise<AuditResult> {
     if (this.pending) return Promise.reject(new Error('an audit is already running'));
-    this.worker ??= this.spawn();
+    const worker = (this.worker ??= this.spawn());
     const id = this.nextId++;
-    return new Promise<AuditResult>((resolve, reject) => {
-      this.pending = { id, resolve, reject };
-      // Held while a job runs; idle, the worker must not keep a stopping server alive.
-      this.worker!.ref();
-      const request: WorkerRequest = { id, job };
-      this.worker!.postMessage(request);
+    const result = new Promise<AuditResult>((resolve, reject) => {
+      this.pending = { id, reports: [], resolve, reject };
     });
+    // Held while a job runs; idle, the worker must not keep a stopping server alive.
+    worker.ref();
+    void (async () => {
+      const empty = Object.fromEntries(SLICED_FIELDS.map((f) => [f, []]));
+      worker.postMessage({ id, kind: 'begin', job: { ...job, data: { ...job.data, ...empty } } } satisfies WorkerRequest);
+      for (const field of SLICED_FIELDS) {
+        const items = job.data[field];
+        for (let i = 0; i < items.length; i += SLICE) {
+          await yieldToEventLoop();
+          if (this.pending?.id !== id) return; // the worker died meanwhile
+          worker.postMessage({ id, kind: 'slice', field, items: items.slice(i, i + SLICE) } satisfies WorkerRequest);
+        }
+      }
+      worker.postMessage({ id, kind: 'run' } satisfies WorkerRequest);
+    })();
+    return result;
   }
 
   async close(): Promise<void> {

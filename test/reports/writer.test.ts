@@ -6,7 +6,7 @@
  */
 import t from 'tap';
 import { computeReports } from '../../src/reports/compute.js';
-import { planSync } from '../../src/reports/plan.js';
+import { planSync, planSyncInTurns } from '../../src/reports/plan.js';
 import { ReportWriter, type WriteOutcome } from '../../src/reports/writer.js';
 import { ApiError, MemoryReportStore } from '../helpers/report-store.js';
 import { NOW, reportCluster, reportJob } from '../helpers/reports.js';
@@ -146,4 +146,14 @@ t.test('no write once this replica stops leading', async (t) => {
   t.equal(r.created, 1);
   t.equal(r.failed, 2);
   t.equal(store.objects.size, 1);
+});
+
+t.test('planning in turns gives the plan planSync gives', async (t) => {
+  const store = new MemoryReportStore();
+  const { w } = writer(store);
+  await w.sync(desired());
+  const later = reportCluster().filter((o) => (o as { metadata: { name: string } }).metadata.name !== 'deny-ingress');
+  const existing = await store.list();
+  t.same(await planSyncInTurns(existing, desired(later), 1), planSync(existing, desired(later)));
+  t.equal(planSync(existing, desired(later)).ops.length, 2, 'a delete and an update: the comparison is not empty');
 });
