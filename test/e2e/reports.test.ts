@@ -78,7 +78,7 @@ async function startReplica(cluster: Cluster, workDir: string, name: string, pol
       if (!proc.running) throw new Error(`${name} ${proc.describeExit()}:\n${readFileSync(logFile, 'utf8')}`);
       return readLog(logFile).find((l) => typeof l.health === 'string');
     },
-    { timeoutMs: 30_000, intervalMs: 100, description: `${name} to log its addresses` },
+    { timeoutMs: 120_000, intervalMs: 100, description: `${name} to log its addresses` },
   );
   const healthUrl = serving.health as string;
   return { name, proc, healthUrl, logLines: () => readLog(logFile), metrics: async () => (await get(`${healthUrl}/metrics`)).body };
