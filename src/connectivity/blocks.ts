@@ -20,6 +20,16 @@ export class BlockTable {
   private readonly byText = new Map<string, Block>();
   readonly blocks: Block[] = [];
 
+  /** A table holding these blocks with their ids, to which more can be added (derive.ts). */
+  static from(blocks: readonly Block[]): BlockTable {
+    const table = new BlockTable();
+    for (const b of blocks) {
+      table.byText.set(b.text, b);
+      table.blocks.push(b);
+    }
+    return table;
+  }
+
   intern(cidr: string, except: readonly string[] = []): Block {
     const text = except.length > 0 ? `${cidr} except ${except.join(', ')}` : cidr;
     let b = this.byText.get(text);

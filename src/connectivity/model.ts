@@ -5,7 +5,8 @@
  */
 import type { NetworkPolicy } from '../k8s/types.js';
 import { type Block, BlockTable, blockAdmits } from './blocks.js';
-import { type PodClass, groupPods } from './classes.js';
+import { type PodClass, attachPolicies, groupPods } from './classes.js';
+import type { ParsedRange } from '../netpol/cidr.js';
 import type { ClusterNetworkPolicy } from '../k8s/cnp-types.js';
 import { type CompiledCnp, type CompiledPolicy, cnpPrecedence, compileClusterNetworkPolicy, compileNetworkPolicy } from './compile.js';
 import { type Party, decideSide } from './evaluate.js';
@@ -13,7 +14,18 @@ import { addressRange } from './blocks.js';
 import { resolveNamedPort } from './ports.js';
 import type { ConnectivitySnapshot, Endpoint, Flow, FlowVerdict, Labels, PodIsolation, Protocol, SideVerdict, SnapshotPod } from './types.js';
 
-const TERMINATED = new Set(['Succeeded', 'Failed']);
+export const TERMINATED: ReadonlySet<string> = new Set(['Succeeded', 'Failed']);
+
+/** Compiled NetworkPolicies by namespace, in their order. */
+export function policiesByNamespace(policies: readonly CompiledPolicy[]): Map<string, CompiledPolicy[]> {
+  const out = new Map<string, CompiledPolicy[]>();
+  for (const p of policies) {
+    const list = out.get(p.namespace);
+    if (list) list.push(p);
+    else out.set(p.namespace, [p]);
+  }
+  return out;
+}
 
 /** `namespace/name` of a pod, the key every API of the model uses. */
 export function podKey(pod: { readonly namespace: string; readonly name: string }): string {
@@ -25,72 +37,85 @@ export function endpointText(e: Endpoint): string {
   return 'pod' in e ? e.pod : `cidr:${e.external}`;
 }
 
+/** Looks a key up; a model derived from another answers from its own changes first (derive.ts). */
+export interface Lookup<V> {
+  get(key: string): V | undefined;
+}
+
+/** What a model is made of; built from a snapshot (build) or derived from another model (derive.ts). */
+export interface ModelParts {
+  readonly snapshot: ConnectivitySnapshot;
+  readonly pods: readonly SnapshotPod[];
+  readonly byKey: Lookup<SnapshotPod>;
+  readonly classes: readonly PodClass[];
+  readonly classOf: Lookup<PodClass>;
+  /** Classes by their key, for adding pods to the right class. */
+  readonly classByKey: ReadonlyMap<string, PodClass>;
+  readonly nextClassId: number;
+  readonly networkPolicies: readonly CompiledPolicy[];
+  readonly clusterNetworkPolicies: readonly CompiledCnp[];
+  readonly blocks: readonly Block[];
+  readonly namespaceLabels: ReadonlyMap<string, Labels>;
+  /** Parsed pod IPs, by pod object: shared along a line of derived models, so IPs are parsed once. */
+  readonly addresses: WeakMap<SnapshotPod, ParsedRange[]>;
+}
+
 export class ConnectivityModel {
   /** Pods in the model (terminated ones left out), in snapshot order. */
   readonly pods: readonly SnapshotPod[];
   readonly classes: readonly PodClass[];
   readonly networkPolicies: readonly CompiledPolicy[];
   readonly clusterNetworkPolicies: readonly CompiledCnp[];
-  private readonly byKey: ReadonlyMap<string, SnapshotPod>;
-  private readonly classOfPod: ReadonlyMap<string, PodClass>;
+  /** The state the model stands for (after every change, for a derived model). */
+  readonly snapshot: ConnectivitySnapshot;
+  private readonly byKey: Lookup<SnapshotPod>;
+  private readonly classOfPod: Lookup<PodClass>;
   private readonly blocks: readonly Block[];
+  /** For derive.ts: what a model derived from this one starts from. */
+  readonly parts: ModelParts;
 
-  private constructor(readonly snapshot: ConnectivitySnapshot) {
-    const table = new BlockTable();
-    this.networkPolicies = snapshot.networkPolicies.map((np) => compileNetworkPolicy(np, table));
-    this.clusterNetworkPolicies = (snapshot.clusterNetworkPolicies ?? []).map((c) => compileClusterNetworkPolicy(c, table)).sort(cnpPrecedence);
-    this.blocks = table.blocks;
-    this.pods = snapshot.pods.filter((p) => !TERMINATED.has(p.phase ?? ''));
-    const nsLabels = new Map<string, Labels>(snapshot.namespaces.map((n) => [n.name, n.labels]));
-    const { classes, classOf } = groupPods(this.pods, nsLabels, this.blocks);
-    this.classes = classes;
-    this.classOfPod = classOf;
-    this.byKey = new Map(this.pods.map((p) => [podKey(p), p]));
-    this.attachPolicies();
+  private constructor(parts: ModelParts) {
+    this.parts = parts;
+    this.snapshot = parts.snapshot;
+    this.pods = parts.pods;
+    this.classes = parts.classes;
+    this.networkPolicies = parts.networkPolicies;
+    this.clusterNetworkPolicies = parts.clusterNetworkPolicies;
+    this.byKey = parts.byKey;
+    this.classOfPod = parts.classOf;
+    this.blocks = parts.blocks;
   }
 
   /** Builds the model; never throws on odd data (unparseable CIDRs match nothing, and say so). */
   static build(snapshot: ConnectivitySnapshot): ConnectivityModel {
-    return new ConnectivityModel(snapshot);
+    const table = new BlockTable();
+    const networkPolicies = snapshot.networkPolicies.map((np) => compileNetworkPolicy(np, table));
+    const clusterNetworkPolicies = (snapshot.clusterNetworkPolicies ?? []).map((c) => compileClusterNetworkPolicy(c, table)).sort(cnpPrecedence);
+    const pods = snapshot.pods.filter((p) => !TERMINATED.has(p.phase ?? ''));
+    const namespaceLabels = new Map<string, Labels>(snapshot.namespaces.map((n) => [n.name, n.labels]));
+    const addresses = new WeakMap<SnapshotPod, ParsedRange[]>();
+    const { classes, classOf, byKey: classByKey } = groupPods(pods, namespaceLabels, table.blocks, addresses);
+    const byNamespace = policiesByNamespace(networkPolicies);
+    for (const cls of classes) attachPolicies(cls, byNamespace.get(cls.namespace) ?? [], clusterNetworkPolicies);
+    return new ConnectivityModel({
+      snapshot,
+      pods,
+      byKey: new Map(pods.map((p) => [podKey(p), p])),
+      classes,
+      classOf,
+      classByKey,
+      nextClassId: classes.length,
+      networkPolicies,
+      clusterNetworkPolicies,
+      blocks: table.blocks,
+      namespaceLabels,
+      addresses,
+    });
   }
 
-  private attachPolicies(): void {
-    const byNamespace = new Map<string, CompiledPolicy[]>();
-    for (const p of this.networkPolicies) {
-      const list = byNamespace.get(p.namespace);
-      if (list) list.push(p);
-      else byNamespace.set(p.namespace, [p]);
-    }
-    for (const cls of this.classes) {
-      if (cls.hostNetwork) continue; // policies do not select host-network pods
-      for (const p of byNamespace.get(cls.namespace) ?? []) {
-        if (!p.selects(cls.labels)) continue;
-        if (p.ingress) cls.ingressPolicies.push(p);
-        if (p.egress) cls.egressPolicies.push(p);
-      }
-      for (const c of this.clusterNetworkPolicies) {
-        if (!c.subjectNamespace(cls.namespaceLabels) || (c.subjectPod && !c.subjectPod(cls.labels))) continue;
-        (c.tier === 'Admin' ? cls.admin : cls.baseline).push(c);
-      }
-      for (const direction of ['ingress', 'egress'] as const) {
-        const facts = cls.facts[direction];
-        for (const p of direction === 'ingress' ? cls.ingressPolicies : cls.egressPolicies) {
-          for (const rule of p[direction] ?? []) {
-            for (const peer of rule.peers ?? []) {
-              if (peer.kind === 'ipBlock') facts.blocks.push(peer.block);
-              else facts.selectorPeers = true;
-            }
-          }
-        }
-        for (const c of [...cls.admin, ...cls.baseline]) {
-          for (const r of c[direction]) {
-            if (r.peers.some((p) => p.kind === 'nodes' || p.kind === 'domainNames')) {
-              facts.cnpNotes.push(`ClusterNetworkPolicy ${c.name} ${direction}[${r.index}] names nodes or domain names, which cannot be matched offline; treated as matching nothing`);
-            }
-          }
-        }
-      }
-    }
+  /** A model from parts (derive.ts); the parts must be consistent. */
+  static assemble(parts: ModelParts): ConnectivityModel {
+    return new ConnectivityModel(parts);
   }
 
   pod(key: string): SnapshotPod | undefined {

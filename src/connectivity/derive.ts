@@ -1,0 +1,254 @@
+/**
+ * A model derived from another by a few changes, without building it again from the snapshot:
+ * only the pods that changed are placed again, only the classes they leave or join, and the
+ * classes of namespaces whose policies or labels changed, get their policies attached again;
+ * every other class is shared with the model it comes from, unchanged. Two uses:
+ *
+ * - the webhook keeps its model current from the informers' changes (pods come and go all the
+ *   time; a rebuild of 10,000 pods takes a second, placing one pod takes microseconds);
+ * - the impact of one NetworkPolicy change is the model before and the model derived by that
+ *   change, so the model after costs the classes of one namespace, not the whole cluster.
+ *
+ * The result answers every question exactly as ConnectivityModel.build of the changed snapshot
+ * would (test/connectivity/derive.test.ts checks it on random changes); class ids differ, as
+ * they may. Pure: the model derived from is not modified.
+ */
+import type { NetworkPolicy } from '../k8s/types.js';
+import type { ParsedRange } from '../netpol/cidr.js';
+import { BlockTable, blockAdmitsAny } from './blocks.js';
+import { ClassGrouper, type PodClass, attachPolicies, emptyFacts } from './classes.js';
+import { type CompiledPolicy, compileNetworkPolicy } from './compile.js';
+import { ConnectivityModel, type Lookup, TERMINATED, podKey, policiesByNamespace } from './model.js';
+import type { Labels, SnapshotNamespace, SnapshotPod } from './types.js';
+
+export interface ModelChanges {
+  /** Namespaces added or relabelled. */
+  readonly namespaces?: readonly SnapshotNamespace[];
+  readonly deleteNamespaces?: readonly string[];
+  /** Pods added, or replacing the one with the same namespace/name (a Succeeded or Failed pod leaves). */
+  readonly pods?: readonly SnapshotPod[];
+  /** `namespace/name` of pods gone. */
+  readonly deletePods?: readonly string[];
+  /** NetworkPolicies created, or replacing the one with the same namespace/name. */
+  readonly networkPolicies?: readonly NetworkPolicy[];
+  /** `namespace/name` of NetworkPolicies deleted. */
+  readonly deleteNetworkPolicies?: readonly string[];
+}
+
+export interface DeriveOptions {
+  /**
+   * Keep the pod lookups as a small layer over the base model's (cheap, for a model that lives
+   * for one review) instead of one flat map (for a model that is derived from again and again).
+   */
+  readonly layered?: boolean;
+}
+
+/** Answers from its own entries first (null: gone), then from the base. */
+class Layered<V> implements Lookup<V> {
+  constructor(
+    private readonly own: ReadonlyMap<string, V | null>,
+    private readonly base: Lookup<V>,
+  ) {}
+
+  get(key: string): V | undefined {
+    const v = this.own.get(key);
+    if (v !== undefined) return v ?? undefined;
+    return this.base.get(key);
+  }
+
+  /** Every entry, flat. */
+  entries(): Map<string, V> {
+    const out = this.base instanceof Layered ? this.base.entries() : new Map(this.base as ReadonlyMap<string, V>);
+    for (const [k, v] of this.own) {
+      if (v === null) out.delete(k);
+      else out.set(k, v);
+    }
+    return out;
+  }
+}
+
+function lookup<V>(own: Map<string, V | null>, base: Lookup<V>, layered: boolean): Lookup<V> {
+  if (own.size === 0) return base;
+  const l = new Layered(own, base);
+  return layered ? l : l.entries();
+}
+
+function npKey(np: NetworkPolicy): string {
+  return `${np.metadata?.namespace ?? 'default'}/${np.metadata?.name ?? ''}`;
+}
+
+function namespaceOfKey(key: string): string {
+  const slash = key.indexOf('/');
+  return slash < 0 ? key : key.slice(0, slash);
+}
+
+function sameLabels(a: Labels | undefined, b: Labels | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => a[k] === b[k]);
+}
+
+const METADATA_NAME = 'kubernetes.io/metadata.name';
+
+/** The NetworkPolicies after the changes, raw and compiled, in the order a rebuilt snapshot has them. */
+function changedPolicies(base: ConnectivityModel, changes: ModelChanges, table: BlockTable): { raw: NetworkPolicy[]; compiled: CompiledPolicy[]; namespaces: Set<string> } {
+  const raw = base.snapshot.networkPolicies;
+  const compiled = base.networkPolicies;
+  const deleted = new Set(changes.deleteNetworkPolicies ?? []);
+  const upserts = new Map<string, NetworkPolicy>();
+  for (const np of changes.networkPolicies ?? []) upserts.set(npKey(np), np);
+  const namespaces = new Set<string>([...deleted].map(namespaceOfKey));
+  for (const key of upserts.keys()) namespaces.add(namespaceOfKey(key));
+  const outRaw: NetworkPolicy[] = [];
+  const outCompiled: CompiledPolicy[] = [];
+  const placed = new Set<string>();
+  for (let i = 0; i < compiled.length; i++) {
+    const c = compiled[i] as CompiledPolicy;
+    if (deleted.has(c.key)) continue;
+    const up = upserts.get(c.key);
+    if (up && !placed.has(c.key)) {
+      placed.add(c.key);
+      outRaw.push(up);
+      outCompiled.push(compileNetworkPolicy(up, table));
+    } else if (!up) {
+      outRaw.push(raw[i] as NetworkPolicy);
+      outCompiled.push(c);
+    }
+  }
+  for (const [key, np] of upserts) {
+    if (placed.has(key)) continue;
+    outRaw.push(np);
+    outCompiled.push(compileNetworkPolicy(np, table));
+  }
+  return { raw: outRaw, compiled: outCompiled, namespaces };
+}
+
+/** The model after `changes` (ClusterNetworkPolicy changes are not among them: build again for those, they are rare). */
+export function deriveModel(base: ConnectivityModel, changes: ModelChanges, options: DeriveOptions = {}): ConnectivityModel {
+  const p = base.parts;
+  const layered = options.layered ?? false;
+  const table = BlockTable.from(p.blocks);
+  const policyChange = (changes.networkPolicies?.length ?? 0) + (changes.deleteNetworkPolicies?.length ?? 0) > 0;
+  const policies = policyChange ? changedPolicies(base, changes, table) : { raw: p.snapshot.networkPolicies as NetworkPolicy[], compiled: p.networkPolicies as CompiledPolicy[], namespaces: new Set<string>() };
+  const newBlocks = table.blocks.slice(p.blocks.length);
+
+  // Namespaces whose labels change: every class of theirs is made again.
+  let namespaceLabels = p.namespaceLabels;
+  const relabelled = new Set<string>();
+  if ((changes.namespaces?.length ?? 0) + (changes.deleteNamespaces?.length ?? 0) > 0) {
+    const next = new Map(p.namespaceLabels);
+    for (const name of changes.deleteNamespaces ?? []) {
+      if (next.delete(name)) relabelled.add(name);
+    }
+    for (const ns of changes.namespaces ?? []) {
+      const was = next.get(ns.name) ?? { [METADATA_NAME]: ns.name };
+      if (!sameLabels(was, ns.labels)) relabelled.add(ns.name);
+      next.set(ns.name, ns.labels);
+    }
+    namespaceLabels = next;
+  }
+
+  // The pods placed again (null: leaving the model).
+  const moved = new Map<string, SnapshotPod | null>();
+  for (const key of changes.deletePods ?? []) moved.set(key, null);
+  for (const pod of changes.pods ?? []) moved.set(podKey(pod), TERMINATED.has(pod.phase ?? '') ? null : pod);
+  const classByKey = new Map(p.classByKey);
+  const replaced = new Set<PodClass>();
+  for (const cls of p.classes) {
+    if (relabelled.has(cls.namespace)) {
+      replaced.add(cls);
+      classByKey.delete(cls.key);
+      for (const key of cls.pods) if (!moved.has(key)) moved.set(key, p.byKey.get(key) ?? null);
+    } else if (policies.namespaces.has(cls.namespace)) {
+      replaced.add(cls);
+    }
+  }
+  if (newBlocks.length > 0) {
+    // A new ipBlock can split a class: its pods are placed again when the block admits them.
+    for (const pod of p.pods) {
+      const key = podKey(pod);
+      if (moved.has(key)) continue;
+      const addresses = p.addresses.get(pod);
+      if (addresses && addresses.length > 0 && newBlocks.some((b) => blockAdmitsAny(b, addresses))) moved.set(key, pod);
+    }
+  }
+  for (const key of moved.keys()) {
+    const cls = p.classOf.get(key);
+    if (cls) replaced.add(cls);
+  }
+
+  // Copies of the classes that change, with the moved pods taken out; shared ones stay as they are.
+  let nextId = p.nextClassId;
+  const newId = () => nextId++;
+  const own = new Set<PodClass>();
+  const copyOf = new Map<PodClass, PodClass>();
+  const copy = (cls: PodClass): PodClass => {
+    if (own.has(cls)) return cls;
+    let c = copyOf.get(cls);
+    if (!c) {
+      c = { ...cls, id: newId(), pods: cls.pods.filter((k) => !moved.has(k)), ingressPolicies: [], egressPolicies: [], admin: [], baseline: [], facts: emptyFacts() };
+      copyOf.set(cls, c);
+      own.add(c);
+      replaced.add(cls);
+      classByKey.set(cls.key, c);
+    }
+    return c;
+  };
+  for (const cls of replaced) if (!relabelled.has(cls.namespace)) copy(cls);
+
+  const grouper = new ClassGrouper(classByKey, newId, (ns) => namespaceLabels.get(ns), table.blocks, p.addresses as WeakMap<SnapshotPod, ParsedRange[]>, copy);
+  const podOwn = new Map<string, SnapshotPod | null>();
+  const classOwn = new Map<string, PodClass | null>();
+  for (const [key, pod] of moved) {
+    if (pod === null) {
+      if (p.byKey.get(key)) podOwn.set(key, null);
+      classOwn.set(key, null);
+      continue;
+    }
+    if (p.byKey.get(key) !== pod) podOwn.set(key, pod);
+    classOwn.set(key, grouper.place(pod));
+  }
+  for (const c of copyOf.values()) for (const key of c.pods) if (!classOwn.has(key)) classOwn.set(key, c);
+
+  const fresh = [...copyOf.values(), ...grouper.created].filter((c) => c.pods.length > 0);
+  const byNamespace = policiesByNamespace(policies.compiled);
+  for (const cls of fresh) attachPolicies(cls, byNamespace.get(cls.namespace) ?? [], p.clusterNetworkPolicies);
+  for (const c of copyOf.values()) if (c.pods.length === 0) classByKey.delete(c.key);
+  const classes = [...p.classes.filter((c) => !replaced.has(c)), ...fresh];
+
+  let pods = p.pods;
+  if (podOwn.size > 0) {
+    const gone = new Set([...podOwn].filter(([, v]) => v === null).map(([k]) => k));
+    const seen = new Set<string>();
+    const next: SnapshotPod[] = [];
+    for (const pod of p.pods) {
+      const key = podKey(pod);
+      if (gone.has(key)) continue;
+      const replacement = podOwn.get(key);
+      next.push(replacement ?? pod);
+      seen.add(key);
+    }
+    for (const [key, pod] of podOwn) if (pod && !seen.has(key)) next.push(pod);
+    pods = next;
+  }
+
+  let namespaces = p.snapshot.namespaces;
+  if (namespaceLabels !== p.namespaceLabels) namespaces = [...namespaceLabels].map(([name, labels]) => ({ name, labels }));
+
+  return ConnectivityModel.assemble({
+    snapshot: { namespaces, pods, networkPolicies: policies.raw, clusterNetworkPolicies: p.snapshot.clusterNetworkPolicies ?? [] },
+    pods,
+    byKey: lookup(podOwn, p.byKey, layered),
+    classes,
+    classOf: lookup(classOwn, p.classOf, layered),
+    classByKey,
+    nextClassId: nextId,
+    networkPolicies: policies.compiled,
+    clusterNetworkPolicies: p.clusterNetworkPolicies,
+    blocks: table.blocks,
+    namespaceLabels,
+    addresses: p.addresses,
+  });
+}
