@@ -44,8 +44,18 @@ const TIER_PORTS: Record<Workload['tier'], SnapshotPod['ports']> = {
   worker: [],
 };
 
+export interface ScenarioOptions {
+  /**
+   * Pods of team-0 (its three workloads share them out); the last namespaces give up as many
+   * pods, so the cluster keeps 10,000. Default 10, like every namespace.
+   */
+  readonly firstNamespacePods?: number;
+}
+
 /** 300 workloads, 1,000 namespaces of 3 workloads each (10 pods: replicas 4+3+3), 2 policies per namespace. */
-export function scenario(): ConnectivitySnapshot {
+export function scenario(options: ScenarioOptions = {}): ConnectivitySnapshot {
+  const first = options.firstNamespacePods ?? 10;
+  const firstReplicas = [first - 2 * Math.floor(first * 0.3), Math.floor(first * 0.3), Math.floor(first * 0.3)];
   const r = rng(20261201);
   const tiers: Workload['tier'][] = ['frontend', 'api', 'db', 'worker'];
   const workloads: Workload[] = Array.from({ length: 300 }, (_, i) => {
@@ -62,7 +72,7 @@ export function scenario(): ConnectivitySnapshot {
     namespaces.push({ name, labels: { 'kubernetes.io/metadata.name': name, team, env: n % 3 === 0 ? 'prod' : 'staging' } });
     const here = [0, 1, 2].map(() => workloads[Math.floor(r() * workloads.length)] as Workload);
     here.forEach((w, k) => {
-      const replicas = k === 0 ? 4 : 3;
+      const replicas = n === 0 ? (firstReplicas[k] as number) : k === 0 ? 4 : 3;
       const hash = `${(n * 7 + k).toString(16).padStart(6, '0')}f9`;
       for (let p = 0; p < replicas; p++) {
         ip++;
@@ -118,7 +128,7 @@ export function scenario(): ConnectivitySnapshot {
       },
     });
   }
-  return { namespaces, pods, networkPolicies: policies, clusterNetworkPolicies: [] };
+  return { namespaces, pods: pods.slice(0, 10000), networkPolicies: policies, clusterNetworkPolicies: [] };
 }
 
 function time<T>(fn: () => T): { ms: number; value: T } {

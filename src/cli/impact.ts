@@ -2,10 +2,10 @@
  * `netpol-guard impact`: what a change of NetworkPolicies does to traffic between the pods of a
  * cluster, before it is applied: flows lost and gained, pods newly isolated or open.
  */
-import { snapshotFromClusterView, type Probe, type Protocol } from '../connectivity/index.js';
+import { ConnectivityModel, snapshotFromClusterView, type Probe, type Protocol } from '../connectivity/index.js';
 import { NpgError } from '../errors.js';
-import { computeImpact, policyKey } from '../impact/compute.js';
-import type { ImpactReport, PolicyChange } from '../impact/types.js';
+import { analyzeImpact, expandImpact, policyKey } from '../impact/compute.js';
+import type { ImpactAnalysis, ImpactReport, PolicyChange } from '../impact/types.js';
 import type { PodIdentity } from '../impact/workloads.js';
 import { admitNetworkPolicy } from '../netpol/admit.js';
 import { lineOf } from '../yaml/locate.js';
@@ -38,12 +38,13 @@ Exit codes: 0 the impact was computed, 2 usage or input errors (other inputs sti
 
 /** What the renderers are given: the report, and who each pod key of it is. */
 interface ImpactOutput {
+  readonly analysis: ImpactAnalysis;
   readonly report: ImpactReport;
   readonly identify: (key: string) => PodIdentity | undefined;
 }
 
 const IMPACT_FORMATS: FormatTable<ImpactOutput> = {
-  text: ({ report, identify }) => renderImpactText(report, identify),
+  text: ({ analysis, report, identify }) => renderImpactText(analysis, report, identify),
   json: ({ report }) => renderImpactJson(report),
 };
 const PROTOCOLS = new Set(['TCP', 'UDP', 'SCTP']);
@@ -142,7 +143,7 @@ export async function runImpact(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const report = computeImpact(snapshot, changes, probes ? { probes } : {});
-  process.stdout.write(render({ report, identify: (key) => pods.get(key) }));
+  const analysis = analyzeImpact(ConnectivityModel.build(snapshot), changes, probes ? { probes } : {}) as ImpactAnalysis;
+  process.stdout.write(render({ analysis, report: expandImpact(analysis), identify: (key) => pods.get(key) }));
   return problems > 0 ? 2 : 0;
 }

@@ -74,7 +74,7 @@ export class ClassGrouper {
   private readonly portKeys = new Map<readonly SnapshotPort[], string>();
 
   constructor(
-    private readonly byKey: Map<string, PodClass>,
+    private readonly byKey: { get(key: string): PodClass | undefined; set(key: string, cls: PodClass): unknown },
     /** Numbers a new class (unique along a line of derived models). */
     private readonly newId: () => number,
     private readonly namespaceLabels: (namespace: string) => Labels | undefined,

@@ -154,7 +154,16 @@ export function deriveModel(base: ConnectivityModel, changes: ModelChanges, opti
   const moved = new Map<string, SnapshotPod | null>();
   for (const key of changes.deletePods ?? []) moved.set(key, null);
   for (const pod of changes.pods ?? []) moved.set(podKey(pod), TERMINATED.has(pod.phase ?? '') ? null : pod);
-  const classByKey = new Map(p.classByKey);
+  // Classes by key: the base's, with this derivation's own entries over them (null: gone).
+  const keyOwn = new Map<string, PodClass | null>();
+  const classByKey = {
+    get: (key: string) => {
+      const v = keyOwn.get(key);
+      return v !== undefined ? (v ?? undefined) : p.classByKey.get(key);
+    },
+    set: (key: string, cls: PodClass) => keyOwn.set(key, cls),
+    delete: (key: string) => keyOwn.set(key, null),
+  };
   const replaced = new Set<PodClass>();
   for (const cls of p.classes) {
     if (relabelled.has(cls.namespace)) {
@@ -243,7 +252,7 @@ export function deriveModel(base: ConnectivityModel, changes: ModelChanges, opti
     byKey: lookup(podOwn, p.byKey, layered),
     classes,
     classOf: lookup(classOwn, p.classOf, layered),
-    classByKey,
+    classByKey: lookup(keyOwn, p.classByKey, layered),
     nextClassId: nextId,
     networkPolicies: policies.compiled,
     clusterNetworkPolicies: p.clusterNetworkPolicies,

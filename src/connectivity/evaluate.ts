@@ -165,3 +165,34 @@ export function decideSide(direction: Direction, subject: Party, other: Party, p
     ...withNotes,
   };
 }
+
+/** The first matching rule's action in a tier, or undefined: firstInTier without building its reference. */
+function tierAction(cnps: readonly CompiledCnp[], direction: Direction, other: Party, port: number, protocol: string, dstPorts: readonly SnapshotPort[] | undefined): CompiledCnpRule['action'] | undefined {
+  for (const cnp of cnps) {
+    for (const rule of cnp[direction]) if (cnpRuleMatches(rule, other, port, protocol, dstPorts)) return rule.action;
+  }
+  return undefined;
+}
+
+/**
+ * Whether one side allows the flow: decideSide's answer without its reasons, for the many
+ * questions of an impact (which flows change), where reasons are wanted only for the few that
+ * are shown. Must answer exactly as decideSide(...).allowed (the property tests check it).
+ */
+export function sideAllowed(direction: Direction, subject: Party, other: Party, port: number, protocol: string, dstPorts: readonly SnapshotPort[] | undefined): boolean {
+  if (subject.kind === 'external') return true;
+  const cls = subject.cls;
+  if (cls.hostNetwork) return true;
+  const admin = cls.admin.length > 0 ? tierAction(cls.admin, direction, other, port, protocol, dstPorts) : undefined;
+  if (admin !== undefined && admin !== 'Pass') return admin === 'Accept';
+  const policies = direction === 'ingress' ? cls.ingressPolicies : cls.egressPolicies;
+  if (policies.length > 0) {
+    for (const p of policies) {
+      for (const rule of p[direction] ?? []) if (npRuleAdmits(rule, p.namespace, other, port, protocol, dstPorts)) return true;
+    }
+    return false;
+  }
+  const baseline = cls.baseline.length > 0 ? tierAction(cls.baseline, direction, other, port, protocol, dstPorts) : undefined;
+  if (baseline !== undefined && baseline !== 'Pass') return baseline === 'Accept';
+  return true;
+}

@@ -6,7 +6,9 @@
  *     → { allowed, port, protocol, egress: SideVerdict, ingress: SideVerdict }
  *   connectivityMatrix(model, { from, to, probes? })            // every ordered pair, per probe
  *   diffConnectivity(before, after, scope?)                     // lost / gained flows, isolation changes
+ *   diffGroups(before, after, scope?)                           // the same flows by groups of pods (per class pair)
  *   model.withPolicies(nps, cnps?) / withPolicyChanges(snapshot, changes)   // before/after a change
+ *   deriveModel(model, changes)                                  // the model after changes of pods, labels, policies
  *   model.isolation('x/a'), model.classOf('x/a'), model.classes, model.pods
  *
  * Semantics: NetworkPolicy as the API defines it (policyTypes defaulting, ORed peers with ANDed
@@ -41,7 +43,8 @@ export { decodeClusterNetworkPolicy, isClusterNetworkPolicyKind } from '../k8s/c
 export { ConnectivityModel, endpointText, podKey } from './model.js';
 export type { PodClass } from './classes.js';
 export { connectivityMatrix, declaredProbes, compareProbes, type Matrix, type MatrixFlow, type MatrixProbe, type MatrixRequest, type Probe } from './matrix.js';
-export { diffConnectivity, type ConnectivityDiff, type DiffScope, type FlowChange, type IsolationChange } from './diff.js';
+export { diffConnectivity, diffGroups, expandGroups, type ConnectivityDiff, type DiffScope, type FlowChange, type FlowGroup, type GroupDiff, type IsolationChange } from './diff.js';
 export { snapshotFromClusterView, withPolicyChanges, type PolicyChanges } from './snapshot.js';
 export { policyCoverage, externalRepresentatives, type BaselineRuleUse, type Coverage, type CoverageOptions, type PolicyUse, type RuleUse } from './coverage.js';
 export type { Party, Direction } from './evaluate.js';
+export { deriveModel, type DeriveOptions, type ModelChanges } from './derive.js';

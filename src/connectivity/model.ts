@@ -9,7 +9,7 @@ import { type PodClass, attachPolicies, groupPods } from './classes.js';
 import type { ParsedRange } from '../netpol/cidr.js';
 import type { ClusterNetworkPolicy } from '../k8s/cnp-types.js';
 import { type CompiledCnp, type CompiledPolicy, cnpPrecedence, compileClusterNetworkPolicy, compileNetworkPolicy } from './compile.js';
-import { type Party, decideSide } from './evaluate.js';
+import { type Party, decideSide, sideAllowed } from './evaluate.js';
 import { addressRange } from './blocks.js';
 import { resolveNamedPort } from './ports.js';
 import type { ConnectivitySnapshot, Endpoint, Flow, FlowVerdict, Labels, PodIsolation, Protocol, SideVerdict, SnapshotPod } from './types.js';
@@ -50,7 +50,7 @@ export interface ModelParts {
   readonly classes: readonly PodClass[];
   readonly classOf: Lookup<PodClass>;
   /** Classes by their key, for adding pods to the right class. */
-  readonly classByKey: ReadonlyMap<string, PodClass>;
+  readonly classByKey: Lookup<PodClass>;
   readonly nextClassId: number;
   readonly networkPolicies: readonly CompiledPolicy[];
   readonly clusterNetworkPolicies: readonly CompiledCnp[];
@@ -169,6 +169,23 @@ export class ConnectivityModel {
     const egress = decideSide('egress', src, dst, number, protocol, dstPorts);
     const ingress = decideSide('ingress', dst, src, number, protocol, dstPorts);
     return { allowed: egress.allowed && ingress.allowed, port: number, protocol, egress, ingress };
+  }
+
+  /**
+   * Whether the flow is allowed, without the reasons (decide's `allowed`, for many questions at
+   * once); ingress first, since a change is mostly on one destination's side.
+   */
+  allows(src: Party, dst: Party, port: number | string, protocol: Protocol): boolean {
+    const dstPorts = dst.kind === 'pod' ? dst.cls.ports : undefined;
+    let number: number;
+    if (typeof port === 'string') {
+      const resolved = dstPorts ? resolveNamedPort(dstPorts, port, protocol) : undefined;
+      if (!resolved) return false;
+      number = resolved.containerPort;
+    } else {
+      number = port;
+    }
+    return sideAllowed('ingress', dst, src, number, protocol, dstPorts) && sideAllowed('egress', src, dst, number, protocol, dstPorts);
   }
 
   /**

@@ -15,15 +15,19 @@ import {
   type PodClass,
   type Probe,
   declaredProbes,
-  diffConnectivity,
-  withPolicyChanges,
+  type FlowGroup,
+  diffGroups,
+  expandGroups,
 } from '../connectivity/index.js';
+import { deriveModel } from '../connectivity/derive.js';
 import type { NetworkPolicy } from '../k8s/types.js';
-import type { ImpactFlowDetail, ImpactReport, PolicyChange } from './types.js';
+import type { ImpactAnalysis, ImpactFlowDetail, ImpactReport, PolicyChange } from './types.js';
 
 export interface ImpactOptions {
   /** Ports to compare; default each destination pod's declared container ports. */
   readonly probes?: readonly Probe[];
+  /** Asked between the steps; when it answers true the analysis stops (the webhook's budget). */
+  readonly expired?: () => boolean;
 }
 
 /** `namespace/name` of a NetworkPolicy. */
@@ -52,19 +56,8 @@ function detail(f: FlowChange): ImpactFlowDetail {
   return { from: f.from, to: f.to, port, protocol: f.protocol, before: f.before, after: f.after };
 }
 
-function flowId(f: ImpactFlowDetail): string {
-  return `${f.from}|${f.to}|${f.port}|${f.protocol}`;
-}
-
-function merged(a: readonly FlowChange[], b: readonly FlowChange[]): ImpactFlowDetail[] {
-  const out = new Map<string, ImpactFlowDetail>();
-  for (const f of [...a, ...b]) {
-    const d = detail(f);
-    if (d.port === 0) continue; // a named probe no destination declares: denied before and after, never here
-    const id = flowId(d);
-    if (!out.has(id)) out.set(id, d);
-  }
-  return [...out.values()].sort((x, y) => cmp(x.from, y.from) || cmp(x.to, y.to) || x.port - y.port || cmp(x.protocol, y.protocol));
+function sortFlows(list: ImpactFlowDetail[]): ImpactFlowDetail[] {
+  return list.sort((x, y) => cmp(x.from, y.from) || cmp(x.to, y.to) || x.port - y.port || cmp(x.protocol, y.protocol));
 }
 
 function cmp(a: string, b: string): number {
@@ -78,7 +71,7 @@ function worldReaches(model: ConnectivityModel, cls: PodClass, probes: readonly 
   for (const cidr of WORLD) {
     const src = model.external(cidr);
     if (!src) continue;
-    for (const p of probes) if (model.decide(src, { kind: 'pod', cls }, p.port, p.protocol).allowed) return true;
+    for (const p of probes) if (model.allows(src, { kind: 'pod', cls }, p.port, p.protocol)) return true;
   }
   return false;
 }
@@ -87,7 +80,7 @@ function worldReaches(model: ConnectivityModel, cls: PodClass, probes: readonly 
 function everyNamespaceReaches(model: ConnectivityModel, cls: PodClass, probes: readonly Probe[], byNamespace: ReadonlyMap<string, readonly PodClass[]>): boolean {
   if (byNamespace.size < 2) return false;
   for (const classes of byNamespace.values()) {
-    const reached = classes.some((src) => probes.some((p) => model.decide({ kind: 'pod', cls: src }, { kind: 'pod', cls }, p.port, p.protocol).allowed));
+    const reached = classes.some((src) => probes.some((p) => model.allows({ kind: 'pod', cls: src }, { kind: 'pod', cls }, p.port, p.protocol)));
     if (!reached) return false;
   }
   return true;
@@ -105,28 +98,39 @@ function classesByNamespace(model: ConnectivityModel): Map<string, PodClass[]> {
 }
 
 /**
- * The impact of `changes` on the cluster `snapshot` (the state before). A model of the state
- * before may be passed when the caller keeps one (the webhook does); it must be built from
- * `snapshot`.
+ * The impact of `changes` on the cluster, by groups of flows: what the webhook reports from (it
+ * never needs every flow, only counts, workloads and the first few). `before` is the model of
+ * the cluster as it is; the model after is derived from it (derive.ts), not built again.
+ * `expired` is asked between the steps: when it answers true the work stops (undefined).
  */
-export function computeImpact(snapshot: ConnectivitySnapshot, changes: readonly PolicyChange[], options: ImpactOptions = {}, beforeModel?: ConnectivityModel): ImpactReport {
-  const before = beforeModel ?? ConnectivityModel.build(snapshot);
-  const after = ConnectivityModel.build(
-    withPolicyChanges(snapshot, {
+export function analyzeImpact(before: ConnectivityModel, changes: readonly PolicyChange[], options: ImpactOptions = {}): ImpactAnalysis | undefined {
+  const expired = options.expired ?? (() => false);
+  // Derived, not built again: only the classes of the changed policies' namespaces (and any a
+  // new ipBlock splits) are worked out anew; the rest are shared with the model before.
+  const after = deriveModel(
+    before,
+    {
       networkPolicies: changes.flatMap((c) => (c.operation === 'DELETE' ? [] : [c.policy])),
       deleteNetworkPolicies: changes.flatMap((c) => (c.operation === 'DELETE' ? [c.key] : [])),
-    }),
+    },
+    { layered: true },
   );
   const keys = new Set(changes.map(changeKey));
   const touched = { ingress: new Set<string>(), egress: new Set<string>() };
   selectedBy(before, keys, touched);
   selectedBy(after, keys, touched);
+  if (expired()) return undefined;
 
   const probes = options.probes;
-  const into = touched.ingress.size > 0 ? diffConnectivity(before, after, { to: [...touched.ingress], ...(probes ? { probes } : {}) }) : undefined;
-  const out = touched.egress.size > 0 ? diffConnectivity(before, after, { from: [...touched.egress], ...(probes ? { probes } : {}) }) : undefined;
-  const lost = merged(into?.lost ?? [], out?.lost ?? []);
-  const gained = merged(into?.gained ?? [], out?.gained ?? []);
+  const scope = probes ? { probes } : {};
+  // Flows into the pods selected for ingress, from every pod; then flows out of the pods
+  // selected for egress to every other pod (those into the first set were counted already).
+  const into = touched.ingress.size > 0 ? diffGroups(before, after, { to: [...touched.ingress], ...scope }) : { lost: [], gained: [] };
+  if (expired()) return undefined;
+  const out = touched.egress.size > 0 ? diffGroups(before, after, { from: [...touched.egress], ...scope }, touched.ingress) : { lost: [], gained: [] };
+  if (expired()) return undefined;
+  const lost = [...into.lost, ...out.lost];
+  const gained = [...into.gained, ...out.gained];
 
   const isolated = { ingress: [] as string[], egress: [] as string[] };
   const opened = { ingress: [] as string[], egress: [] as string[] };
@@ -154,6 +158,7 @@ export function computeImpact(snapshot: ConnectivitySnapshot, changes: readonly 
     const id = `${b.id},${a.id}`;
     let answer = seen.get(id);
     if (!answer) {
+      if (expired()) return undefined;
       const ps = probes ?? declaredProbes(after, [{ pod: key }]);
       answer = {
         world: worldReaches(after, a, ps) && !worldReaches(before, b, ps),
@@ -169,9 +174,34 @@ export function computeImpact(snapshot: ConnectivitySnapshot, changes: readonly 
     changes: changes.map((c) => ({ operation: c.operation, policy: changeKey(c) })),
     lost,
     gained,
+    lostCount: lost.reduce((n, g) => n + g.count, 0),
+    gainedCount: gained.reduce((n, g) => n + g.count, 0),
     isolated,
     opened,
     withoutPorts,
     reach: { world, everyNamespace },
   };
+}
+
+/** Every flow of an analysis, pod by pod, sorted: the report `impact -o json` prints. */
+export function expandImpact(analysis: ImpactAnalysis): ImpactReport {
+  const flows = (groups: readonly FlowGroup[]) => sortFlows(expandGroups(groups).map(detail));
+  return {
+    changes: analysis.changes,
+    lost: flows(analysis.lost),
+    gained: flows(analysis.gained),
+    isolated: analysis.isolated,
+    opened: analysis.opened,
+    withoutPorts: analysis.withoutPorts,
+    reach: analysis.reach,
+  };
+}
+
+/**
+ * The impact of `changes` on the cluster `snapshot` (the state before), every flow listed. A
+ * model of the state before may be passed when the caller keeps one; it must be built from
+ * `snapshot`.
+ */
+export function computeImpact(snapshot: ConnectivitySnapshot, changes: readonly PolicyChange[], options: Omit<ImpactOptions, 'expired'> = {}, beforeModel?: ConnectivityModel): ImpactReport {
+  return expandImpact(analyzeImpact(beforeModel ?? ConnectivityModel.build(snapshot), changes, options) as ImpactAnalysis);
 }

@@ -3,7 +3,7 @@
  * Plain data: `netpol-guard impact -o json` prints ImpactReport (without the verdicts), the
  * webhook turns it into warning lines and audit annotations.
  */
-import type { FlowVerdict, Protocol } from '../connectivity/index.js';
+import type { FlowGroup, FlowVerdict, Protocol } from '../connectivity/index.js';
 import type { NetworkPolicy } from '../k8s/types.js';
 
 export type ImpactOperation = 'CREATE' | 'UPDATE' | 'DELETE';
@@ -51,4 +51,21 @@ export interface ImpactReport {
   readonly withoutPorts: readonly string[];
   /** Pods newly reachable from outside the cluster (0.0.0.0/0 or ::/0 as a whole) or from every namespace. */
   readonly reach: { readonly world: readonly string[]; readonly everyNamespace: readonly string[] };
+}
+
+/**
+ * The impact by groups of flows (each a set of sources, a set of destinations, one port): what
+ * the webhook works from; expandImpact lists every flow (ImpactReport).
+ */
+export interface ImpactAnalysis {
+  readonly changes: ImpactReport['changes'];
+  readonly lost: readonly FlowGroup[];
+  readonly gained: readonly FlowGroup[];
+  /** Flows (pod pairs per port) in `lost` / `gained`. */
+  readonly lostCount: number;
+  readonly gainedCount: number;
+  readonly isolated: PodsByDirection;
+  readonly opened: PodsByDirection;
+  readonly withoutPorts: readonly string[];
+  readonly reach: ImpactReport['reach'];
 }
