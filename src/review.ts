@@ -30,6 +30,9 @@ import type { Deadline, Evaluation, Finding, OrgPolicy, SkippedRule } from './po
 import type { Operation, UserInfo } from './admission/types.js';
 import { aboutObject, findingLine, findingWarnings, subjectOf } from './finding-lines.js';
 import { formatWarnings } from './admission/warning-lines.js';
+import { impactAnnotation } from './impact/annotation.js';
+import { summarizeImpact } from './impact/summary.js';
+import { type ImpactAssessment, type ImpactProvider, type ImpactSkip, type PolicyChange, isAssessed } from './impact/types.js';
 
 export interface ReviewRequest {
   readonly operation: Operation;
@@ -58,6 +61,13 @@ export interface ReviewContext {
   readonly deadline?: Deadline;
   /** What a review that misses its deadline answers: allow with a warning (default), or deny. */
   readonly failureMode?: 'allow' | 'deny';
+  /**
+   * Works out what the change does to traffic (the webhook's model of its cluster view, the
+   * CLI's of its cluster state); absent: no impact, and the impact rules are off (impact-off).
+   */
+  readonly impact?: ImpactProvider;
+  /** Milliseconds the impact may take (default 500), cut to fit in what is left of the deadline. */
+  readonly impactBudgetMs?: number;
 }
 
 /** `timeout`: the deadline passed and the failure mode is deny. */
@@ -89,6 +99,8 @@ export interface Review {
    * configuration are left out: /readyz and the start-up log say that once.
    */
   readonly notRun: readonly SkippedRule[];
+  /** What the change does to traffic, or why that was not worked out; absent when not asked. */
+  readonly impact?: ImpactAssessment | ImpactSkip;
 }
 
 const NO_EVALUATION: Evaluation = { findings: [], skipped: [] };
@@ -137,19 +149,39 @@ function decodeMessage(issues: readonly DecodeIssue[]): string {
   return `NetworkPolicy in version "v1" cannot be handled as a NetworkPolicy: ${parts.join('; ')}`;
 }
 
+const DEFAULT_IMPACT_BUDGET_MS = 500;
+/** Of what is left of the deadline, the share the impact may take: the rules run after it. */
+const IMPACT_SHARE_OF_DEADLINE = 0.8;
+
+/** The impact of a change, when the review has a provider for it; never throws. */
+function assessImpact(ctx: ReviewContext, change: PolicyChange): ImpactAssessment | ImpactSkip | undefined {
+  if (!ctx.impact) return undefined;
+  let budget = ctx.impactBudgetMs ?? DEFAULT_IMPACT_BUDGET_MS;
+  const left = ctx.deadline?.remainingMs?.();
+  if (left !== undefined) budget = Math.min(budget, Math.floor(left * IMPACT_SHARE_OF_DEADLINE));
+  if (budget <= 0 || ctx.deadline?.expired()) return { skipped: 'budget', detail: `no time left within the review deadline of ${ctx.deadline?.ms}ms` };
+  try {
+    return ctx.impact.assess(change, budget);
+  } catch (err) {
+    // A bug in the analysis must not take admission down: said like any other skip.
+    return { skipped: 'failed', detail: `failed: ${(err as Error).message}` };
+  }
+}
+
 /** DELETE: only the stored object exists; only rules that care about deletion look at it. */
 function reviewDelete(req: ReviewRequest, ctx: ReviewContext): Review {
   const old = decodeNetworkPolicy(req.oldObject).policy;
   const name = objectName(old, req.oldObject);
   const namespace = old?.metadata?.namespace || req.namespace || '';
+  const impact = old && req.operation === 'DELETE' ? assessImpact(ctx, { operation: 'DELETE', key: `${namespace}/${name}` }) : undefined;
   const evaluation = old
     ? evaluateOrgPolicy(
-        { operation: 'DELETE', policy: old, old, namespace, userInfo: req.userInfo, cluster: ctx.cluster },
+        { operation: 'DELETE', policy: old, old, namespace, userInfo: req.userInfo, cluster: ctx.cluster, ...(impact ? { impact } : {}) },
         ctx.policy,
         ctx.deadline,
       )
     : NO_EVALUATION;
-  return reviewOf(req, ctx, { name, namespace, evaluation });
+  return reviewOf(req, ctx, { name, namespace, evaluation, ...(impact ? { impact } : {}) });
 }
 
 /** What was found about one object, from which the review's answer follows. */
@@ -159,6 +191,8 @@ interface Judged {
   /** The API server's verdict on the object; absent for DELETE, which has only the stored object. */
   readonly api?: ApiVerdict;
   readonly evaluation: Evaluation;
+  /** What the change does to traffic, when the review was asked to work it out. */
+  readonly impact?: ImpactAssessment | ImpactSkip;
 }
 
 interface Outcome {
@@ -197,7 +231,7 @@ function outcomeOf(req: ReviewRequest, ctx: ReviewContext, { name, namespace, ap
 function warningLinesOf(
   req: ReviewRequest,
   ctx: ReviewContext,
-  { api, evaluation }: Judged,
+  { api, evaluation, impact }: Judged,
   verdict: Verdict,
   subject: string,
   findings: { readonly denies: readonly Finding[]; readonly warned: readonly Finding[]; readonly notRun: readonly SkippedRule[] },
@@ -208,6 +242,11 @@ function warningLinesOf(
   // once, so an "allowed" is not read as "checked and fine".
   const unsynced = findings.notRun.filter((s) => s.reason === 'cluster-not-synced').map((s) => s.rule);
   if (unsynced.length) lines.push(aboutObject(subject, `netpol-guard: cluster state not synced; rules not run: ${unsynced.join(', ')}`));
+  // What the change does to traffic: said whether or not a rule objects (a dry run is a preview).
+  if (impact) {
+    if (isAssessed(impact)) lines.push(...summarizeImpact(impact.analysis, { identify: impact.identify, subject, more: 'every flow: audit annotation impact (first 100), log at debug level' }));
+    else lines.push(aboutObject(subject, `[impact] not worked out: ${impact.detail}`));
+  }
   if (req.includeApiWarnings) for (const w of api?.warnings ?? []) lines.push(w);
   // On an invalid object the denials are not the answer; the person still hears of them, before
   // the rest, as what will be denied once the object is valid.
@@ -218,7 +257,7 @@ function warningLinesOf(
 
 /** The review's answer from what was found: verdict, status, warning lines, audit annotations. */
 function reviewOf(req: ReviewRequest, ctx: ReviewContext, judged: Judged): Review {
-  const { name, namespace, api, evaluation } = judged;
+  const { name, namespace, api, evaluation, impact } = judged;
   const denies: Finding[] = [];
   const warned: Finding[] = [];
   for (const f of evaluation.findings) {
@@ -243,8 +282,9 @@ function reviewOf(req: ReviewRequest, ctx: ReviewContext, judged: Judged): Revie
     // microseconds per review on Node 20.
     status,
     warnings: formatWarnings(warningLinesOf(req, ctx, judged, verdict, subject, { denies, warned, notRun }), subject),
-    auditAnnotations: auditAnnotationsFor(verdict, evaluation, notRun),
+    auditAnnotations: impact ? { ...auditAnnotationsFor(verdict, evaluation, notRun), ...impactAnnotation(impact) } : auditAnnotationsFor(verdict, evaluation, notRun),
     notRun,
+    ...(impact ? { impact } : {}),
   };
 }
 
@@ -264,6 +304,11 @@ function judge(req: ReviewRequest, ctx: ReviewContext, api: ApiVerdict): Review 
   const name = objectName(np, req.object);
   const namespace = np?.metadata?.namespace || req.namespace || '';
   const decodable = np !== undefined && api.decodeIssues.every((i) => i.kind === 'unknown-field');
+  // Only a change the API server will store has an impact.
+  const impact =
+    decodable && api.fieldErrors.length === 0 && (req.operation === 'CREATE' || req.operation === 'UPDATE')
+      ? assessImpact(ctx, { operation: req.operation, policy: { ...np, metadata: { ...np.metadata, namespace } } })
+      : undefined;
   const evaluation = decodable
     ? evaluateOrgPolicy(
         {
@@ -274,12 +319,13 @@ function judge(req: ReviewRequest, ctx: ReviewContext, api: ApiVerdict): Review 
           namespace,
           userInfo: req.userInfo,
           cluster: ctx.cluster,
+          ...(impact ? { impact } : {}),
         },
         ctx.policy,
         ctx.deadline,
       )
     : NO_EVALUATION;
-  return reviewOf(req, ctx, { name, namespace, api, evaluation });
+  return reviewOf(req, ctx, { name, namespace, api, evaluation, ...(impact ? { impact } : {}) });
 }
 
 export function reviewNetworkPolicy(req: ReviewRequest, ctx: ReviewContext): Review {

@@ -6,7 +6,12 @@ import { parseCommandOrHelp } from './args.js';
 import { loadPolicyFile } from '../policy/load.js';
 import { builtinPolicy } from '../policy/parse.js';
 import type { OrgPolicy } from '../policy/types.js';
+import { performance } from 'node:perf_hooks';
 import type { ReviewContext } from '../review.js';
+import { LiveImpact } from '../impact/live.js';
+
+/** Offline there is no API server waiting: a generous bound, only against a pathological input. */
+const CLI_IMPACT_BUDGET_MS = 60_000;
 import { type CheckReport, checkObjects, exitCode } from './check-report.js';
 import { COLOR, PLAIN, renderJson, renderSarif, renderText } from './check-render.js';
 import { loadClusterState } from '../cluster/load-state.js';
@@ -62,7 +67,8 @@ export async function runCheck(argv: string[]): Promise<number> {
 
   const policy = values.policy ? await loadPolicyFile(values.policy) : builtinPolicy();
   const cluster = values['cluster-state'] ? await loadClusterState(values['cluster-state']) : undefined;
-  const ctx: ReviewContext = { policy, ...(cluster ? { cluster } : {}) };
+  // With cluster state, the impact too, as the webhook works it out (without its time budget).
+  const ctx: ReviewContext = { policy, ...(cluster ? { cluster, impact: new LiveImpact(cluster, { now: () => performance.now() }), impactBudgetMs: CLI_IMPACT_BUDGET_MS } : {}) };
   const { objects, errors, files } = await readInputs(positionals);
   const report = checkObjects(objects, errors, files, ctx, values.namespace);
 

@@ -111,12 +111,19 @@ export interface SummaryOptions {
   readonly identify: (key: string) => PodIdentity | undefined;
   /** Said at the end of the last line, e.g. where the full list is. */
   readonly more?: string;
+  /**
+   * The object named at the start of every line (`ns/name: [impact] ...`), as every warning line
+   * of a review names its object (kubectl prints a repeated text once); default: the changes.
+   */
+  readonly subject?: string;
 }
 
 export function summarizeImpact(report: ImpactAnalysis, options: SummaryOptions): string[] {
   const { identify } = options;
-  const subject = report.changes.map((c) => (c.operation === 'DELETE' ? `delete ${c.policy}` : c.policy)).join(', ');
-  const head = `[impact] ${subject}:`;
+  const changed = report.changes.map((c) => (c.operation === 'DELETE' ? `delete ${c.policy}` : c.policy)).join(', ');
+  // In a review every line opens with the object, as all its warning lines do; alone (the CLI),
+  // with the changes.
+  const head = options.subject ? `${options.subject}: [impact]` : `[impact] ${changed}:`;
 
   const first: string[] = [];
   if (report.isolated.ingress.length > 0) first.push(isolationPhrase('isolates', 'ingress', report.isolated.ingress, identify));
@@ -135,7 +142,7 @@ export function summarizeImpact(report: ImpactAnalysis, options: SummaryOptions)
   if (report.reach.everyNamespace.length > 0) second.push(`newly reachable from every namespace: ${plural(report.reach.everyNamespace.length, 'pod')} (${workloadList(report.reach.everyNamespace, identify, 50)})`);
   if (report.gainedCount > 0) {
     const lead = `${plural(report.gainedCount, 'flow')} gained from ${plural(distinctPods(report.gained, 'from'), 'source')}: `;
-    const used = 9 + second.join('; ').length + 2 + lead.length;
+    const used = head.length + 1 + second.join('; ').length + 2 + lead.length;
     second.push(lead + fitted(flowGroups(report.gained, identify), Math.max(60, LINE_LIMIT - used)));
   }
 
@@ -150,8 +157,8 @@ export function summarizeImpact(report: ImpactAnalysis, options: SummaryOptions)
     lines.push(`${head} no allowed flow between pods changes and no pod's isolation changes`);
   } else {
     if (first.length > 0) lines.push(`${head} ${first.join('; ')}`);
-    if (second.length > 0) lines.push(`${first.length > 0 ? '[impact]' : head} ${second.join('; ')}`);
+    if (second.length > 0) lines.push(`${head} ${second.join('; ')}`);
   }
-  if (third.length > 0) lines.push(`[impact] ${third.join('; ')}`);
+  if (third.length > 0) lines.push(`${head} ${third.join('; ')}`);
   return lines.slice(0, 3).map(cut);
 }

@@ -5,6 +5,7 @@
  */
 import type { FlowGroup, FlowVerdict, Protocol } from '../connectivity/index.js';
 import type { NetworkPolicy } from '../k8s/types.js';
+import type { PodIdentity } from './workloads.js';
 
 export type ImpactOperation = 'CREATE' | 'UPDATE' | 'DELETE';
 
@@ -68,4 +69,29 @@ export interface ImpactAnalysis {
   readonly opened: PodsByDirection;
   readonly withoutPorts: readonly string[];
   readonly reach: ImpactReport['reach'];
+}
+
+/** Why the impact of a review was not worked out: said in a warning line, the skipped rules and a metric. */
+export interface ImpactSkip {
+  readonly skipped: 'cluster-not-synced' | 'budget' | 'failed';
+  readonly detail: string;
+}
+
+/** The impact of one review's change, with how to name the pods it mentions. */
+export interface ImpactAssessment {
+  readonly analysis: ImpactAnalysis;
+  readonly identify: (key: string) => PodIdentity | undefined;
+}
+
+/**
+ * Where a review gets the impact of its change (the webhook's model of its cluster view, kept
+ * current; the CLI's model of its cluster state). The answer must come within `budgetMs`, else
+ * it is a skip saying so.
+ */
+export interface ImpactProvider {
+  assess(change: PolicyChange, budgetMs: number): ImpactAssessment | ImpactSkip;
+}
+
+export function isAssessed(i: ImpactAssessment | ImpactSkip | undefined): i is ImpactAssessment {
+  return i !== undefined && 'analysis' in i;
 }

@@ -21,6 +21,7 @@ export function defaultRuleEntries(rules: readonly CatalogueRule[], indent: stri
   const lines: string[] = [];
   let clusterNote = false;
   let auditNote = false;
+  let impactNote = false;
   for (const rule of rules) {
     if (isAuditRule(rule)) {
       if (!auditNote) {
@@ -30,6 +31,13 @@ export function defaultRuleEntries(rules: readonly CatalogueRule[], indent: stri
         );
         auditNote = true;
       }
+    } else if (rule.impact && !impactNote) {
+      lines.push(
+        `${indent}# Impact rules: what the change does to traffic between the cluster's pods (flows cut, pods`,
+        `${indent}# opened). Warn by default (docs/policy.md says why); to stop large cuts, set`,
+        `${indent}# impact-cuts-existing-flows to deny with a threshold.`,
+      );
+      impactNote = true;
     } else if (rule.cluster === 'needs' && !clusterNote) {
       lines.push(
         `${indent}# Cluster-aware rules: they judge against the live cluster (the webhook's informers, or the`,

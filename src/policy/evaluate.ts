@@ -5,6 +5,7 @@
 import { labelSelectorMatches } from '../k8s/labels.js';
 import type { NetworkPolicy } from '../k8s/types.js';
 import type { ClusterView } from '../cluster/view.js';
+import { type ImpactAssessment, type ImpactSkip, isAssessed } from '../impact/types.js';
 import { sameSpec } from '../netpol/prepare.js';
 import { PolicyWalks } from '../netpol/walk.js';
 import type { Operation, UserInfo } from '../admission/types.js';
@@ -31,6 +32,8 @@ export interface EvaluationInput {
   readonly namespace: string;
   readonly userInfo?: UserInfo;
   readonly cluster?: ClusterView;
+  /** What the change does to traffic, or why that is not known (review.ts works it out once). */
+  readonly impact?: ImpactAssessment | ImpactSkip;
 }
 
 /** The first of the rule's namespace exemptions that covers `namespace` (admission and audit rules alike). */
@@ -126,6 +129,9 @@ function whyItCannotRun(rule: AnyRule, input: EvaluationInput): SkippedRule | un
       ? { rule: rule.id, reason: 'cluster-not-synced', detail: 'cluster state not synced' }
       : { rule: rule.id, reason: 'cluster-off', detail: 'no cluster state' };
   }
+  if (rule.impact && !isAssessed(input.impact)) {
+    return { rule: rule.id, reason: 'impact-not-run', detail: `impact not worked out: ${input.impact?.detail ?? 'no connectivity model'}` };
+  }
   if (rule.needsSubmitted && !input.submitted) {
     return { rule: rule.id, reason: 'needs-submitted-object', detail: 'the object as submitted is not available' };
   }
@@ -177,6 +183,7 @@ export function sharedRuleContext(input: EvaluationInput): SharedContext {
     namespace: input.namespace,
     userInfo: input.userInfo,
     walks: new PolicyWalks(input.policy),
+    impact: isAssessed(input.impact) ? input.impact : undefined,
   };
 }
 
@@ -199,5 +206,6 @@ export function ruleContext<P>(shared: SharedContext, rule: AnyRule, params: P, 
     userInfo: shared.userInfo,
     cluster: sees ? cluster : undefined,
     walks: shared.walks,
+    impact: rule.impact ? shared.impact : undefined,
   };
 }

@@ -76,8 +76,10 @@ export interface Finding {
  * view by configuration (--no-cluster, no --cluster-state). cluster-not-synced: the view exists but
  * is not synced or fresh. needs-submitted-object: the rule judges the object as written, which is
  * not known. rule-failed: the rule threw (a bug), which must not take admission down.
+ * impact-not-run: the rule judges the change's impact on traffic, which was not worked out (the
+ * cluster view not synced, the impact over its budget, or no connectivity model).
  */
-export type SkipReason = 'deadline' | 'cluster-off' | 'cluster-not-synced' | 'needs-submitted-object' | 'rule-failed';
+export type SkipReason = 'deadline' | 'cluster-off' | 'cluster-not-synced' | 'needs-submitted-object' | 'rule-failed' | 'impact-not-run';
 
 export interface SkippedRule {
   readonly rule: string;
@@ -100,4 +102,6 @@ export interface Evaluation {
 export interface Deadline {
   readonly ms: number;
   expired(): boolean;
+  /** Milliseconds left (the impact's budget is cut to fit in them); absent: not known. */
+  remainingMs?(): number;
 }

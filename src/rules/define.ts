@@ -18,6 +18,8 @@ export interface RuleDefinition<P, C extends ClusterUse> extends Pick<Rule<P>, '
   readonly needsSubmitted?: boolean;
   /** Default: none. */
   readonly cluster?: C;
+  /** Default: false. */
+  readonly impact?: boolean;
   /** Default: CREATE and UPDATE (what is being written). */
   readonly operations?: readonly Operation[];
   /** Default: no parameters. */
@@ -36,6 +38,7 @@ export function defineRule<P = Record<string, never>, C extends ClusterUse = 'no
     seeds: def.seeds,
     needsSubmitted: def.needsSubmitted ?? false,
     cluster: def.cluster ?? 'none',
+    impact: def.impact ?? false,
     operations: def.operations ?? DEFAULT_OPERATIONS,
     params: def.params ?? (NO_PARAMS as unknown as z.ZodType<P>),
     check: def.check as Rule<P>['check'],

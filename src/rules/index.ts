@@ -6,9 +6,12 @@ import { allowAllIngress } from './allow-all-ingress.js';
 import { cidrTooWide } from './cidr-too-wide.js';
 import { cloudMetadataEgress } from './cloud-metadata-egress.js';
 import { cniWithoutPolicySupport } from './cni-without-policy-support.js';
+import { deleteLeavesPodsOpen } from './delete-leaves-pods-open.js';
 import { egressWithoutDns } from './egress-without-dns.js';
 import { emptyEgressNotIsolating } from './empty-egress-not-isolating.js';
 import { hostNetworkPodsSelected } from './host-network-pods-selected.js';
+import { impactCutsExistingFlows } from './impact-cuts-existing-flows.js';
+import { impactOpensToWorld } from './impact-opens-to-world.js';
 import { implicitPolicyTypes } from './implicit-policy-types.js';
 import { ipblockClusterCidr } from './ipblock-cluster-cidr.js';
 import { ipblockWorld } from './ipblock-world.js';
@@ -53,4 +56,8 @@ export const ALL_RULES: readonly AnyRule[] = Object.freeze([
   hostNetworkPodsSelected,
   servicePortNotPodPort,
   namedPortMissing,
+  // Rules over the change's impact on traffic (the connectivity model of the cluster view).
+  impactCutsExistingFlows,
+  impactOpensToWorld,
+  deleteLeavesPodsOpen,
 ]);

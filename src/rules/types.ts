@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { Operation, UserInfo } from '../admission/types.js';
 import type { ClusterView } from '../cluster/view.js';
+import type { ImpactAssessment } from '../impact/types.js';
 import type { NetworkPolicy } from '../k8s/types.js';
 import type { PolicyWalks } from '../netpol/walk.js';
 
@@ -43,6 +44,11 @@ export interface RuleContext<P> {
   readonly cluster?: ClusterView;
   /** The rules and peers of the object being judged, with their field paths, walked once. */
   readonly walks: PolicyWalks;
+  /**
+   * What the change does to traffic among the pods of the cluster (for rules with `impact`):
+   * always there for them, since the engine skips them, saying why, when it was not worked out.
+   */
+  readonly impact?: ImpactAssessment;
 }
 
 /** The context of a rule that needs the cluster: the view is always there. */
@@ -63,6 +69,8 @@ export interface Rule<P = unknown> {
   /** The rule can only judge the object as written (policyTypes omitted...). */
   readonly needsSubmitted: boolean;
   readonly cluster: ClusterUse;
+  /** The rule judges the impact of the change on traffic (impact/): skipped, saying why, without it. */
+  readonly impact: boolean;
   /** Operations the rule looks at; most rules only look at what is being written. */
   readonly operations: readonly Operation[];
   /** Parameters with their defaults; validated when the policy file is loaded. */

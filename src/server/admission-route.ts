@@ -8,6 +8,7 @@ import { parseAdmissionReview } from '../admission/parse.js';
 import { allow, deny, patch } from '../admission/respond.js';
 import type { AdmissionRequest, AdmissionReviewResponse, AdmissionVersion } from '../admission/types.js';
 import { describeError } from '../errors.js';
+import { expandImpact } from '../impact/compute.js';
 import { badRequestStatus, internalErrorStatus } from '../k8s/status.js';
 import type { Deadline } from '../policy/types.js';
 import type { PatchOperation } from '../netpol/defaults.js';
@@ -20,6 +21,10 @@ export interface AdmissionRouteOptions {
   readonly policy: () => ReviewContext['policy'];
   /** The cluster view, when there is one. */
   readonly cluster: () => ReviewContext['cluster'];
+  /** What works out the impact of a change on traffic, when impact is on. */
+  readonly impact?: () => ReviewContext['impact'];
+  /** Milliseconds the impact of one review may take. */
+  readonly impactBudgetMs?: number;
   readonly deadlineMs: number;
   readonly failureMode: 'allow' | 'deny';
 }
@@ -33,6 +38,10 @@ class RequestDeadline implements Deadline {
 
   expired(): boolean {
     return performance.now() - this.startedAt >= this.ms;
+  }
+
+  remainingMs(): number {
+    return this.ms - (performance.now() - this.startedAt);
   }
 }
 
@@ -58,10 +67,14 @@ function isNetworkPolicy(req: AdmissionRequest): boolean {
   return req.kind.group === 'networking.k8s.io' && req.kind.kind === 'NetworkPolicy';
 }
 
-/** Whether info lines are written: the line is not even built when they are not. */
-function infoEnabled(log: FastifyBaseLogger): boolean {
+/** Whether lines of a level are written: the line is not even built when they are not. */
+function levelEnabled(log: FastifyBaseLogger, level: string): boolean {
   const pinoLike = log as FastifyBaseLogger & { isLevelEnabled?: (level: string) => boolean };
-  return pinoLike.isLevelEnabled ? pinoLike.isLevelEnabled('info') : true;
+  return pinoLike.isLevelEnabled ? pinoLike.isLevelEnabled(level) : true;
+}
+
+function infoEnabled(log: FastifyBaseLogger): boolean {
+  return levelEnabled(log, 'info');
 }
 
 /** A list of the rules of `findings`, each once, in order of first appearance. */
@@ -147,6 +160,12 @@ function validate(req: AdmissionRequest, version: AdmissionVersion, ctx: ReviewC
   const seconds = (performance.now() - started) / 1000;
   metrics.recordReview('validate', req.operation, review.verdict, seconds, review);
   if (infoEnabled(log)) log.info(validateLine(req, review, seconds * 1000), REVIEW_MESSAGE);
+  if (review.impact && 'analysis' in review.impact && levelEnabled(log, 'debug')) {
+    // Every flow, which the warning lines and the bounded audit annotation only summarize.
+    const r = expandImpact(review.impact.analysis);
+    const flow = (f: { from: string; to: string; port: number; protocol: string }) => `${f.from}>${f.to}:${f.port}/${f.protocol}`;
+    log.debug({ uid: req.uid, changes: r.changes, lost: r.lost.map(flow), gained: r.gained.map(flow), isolated: r.isolated, opened: r.opened, reach: r.reach, withoutPorts: r.withoutPorts }, 'impact');
+  }
   const additions = { warnings: review.warnings, auditAnnotations: review.auditAnnotations };
   return review.allowed ? allow(version, req.uid, additions) : deny(version, req.uid, review.status ?? internalErrorStatus('denied'), additions);
 }
@@ -198,6 +217,8 @@ export function registerAdmissionRoutes(app: FastifyInstance, opts: AdmissionRou
         cluster: opts.cluster(),
         deadline: deadlineFor(request, opts.deadlineMs, started),
         failureMode: opts.failureMode,
+        impact: opts.impact?.(),
+        impactBudgetMs: opts.impactBudgetMs,
       };
       if (endpoint === 'mutate') return mutate(req, version, ctx, request.log, opts.metrics, started);
       return validate(req, version, ctx, request.log, opts.metrics, started);

@@ -35,10 +35,31 @@ export class Metrics {
 
   readonly skippedRules: Counter<'rule' | 'reason'> = new Counter({
     name: 'netpol_guard_rules_skipped_total',
-    help: 'Rules that could not run for a review, by rule and reason (deadline, cluster-not-synced, rule-failed, needs-submitted-object). Rules off by configuration (--no-cluster) are not counted.',
+    help: 'Rules that could not run for a review, by rule and reason (deadline, cluster-not-synced, rule-failed, needs-submitted-object, impact-not-run). Rules off by configuration (--no-cluster) are not counted.',
     labelNames: ['rule', 'reason'] as const,
     registers: [this.registry],
     collect: (): void => collectTally(this.skippedRules, this.skippedTally),
+  });
+
+  readonly impacts = new Counter({
+    name: 'netpol_guard_impact_total',
+    help: 'The impact of NetworkPolicy changes on traffic, by outcome: computed, or skipped (cluster-not-synced, budget, failed).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly impactDuration = new Histogram({
+    name: 'netpol_guard_impact_duration_seconds',
+    help: 'Time to work out the impact of one NetworkPolicy change (computed ones), within the review.',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+
+  readonly modelUpdates = new Counter({
+    name: 'netpol_guard_connectivity_model_updates_total',
+    help: "Updates of the webhook's connectivity model from its cluster view: built (from scratch: start, ClusterNetworkPolicy change, relist) or derived (by the pods, namespaces and NetworkPolicies that changed).",
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
   });
 
   readonly duration = new Histogram({
@@ -206,5 +227,6 @@ export class Metrics {
     for (const f of review.evaluation.findings) this.findingTally.add(f.rule, f.effect);
     // Not the rules off by configuration (--no-cluster): said once at start-up, not per review.
     for (const s of review.notRun) this.skippedTally.add(s.rule, s.reason);
+    if (review.impact) this.impacts.inc({ outcome: 'skipped' in review.impact ? review.impact.skipped : 'computed' });
   }
 }

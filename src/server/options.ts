@@ -27,6 +27,8 @@ export interface ServeOptions {
   readonly logLevel: LogLevel;
   /** Internal deadline for one review, below the API server's webhook timeout. */
   readonly deadlineMs: number;
+  /** Milliseconds the impact of one change may take, within deadlineMs; 0: no impact. */
+  readonly impactBudgetMs: number;
   /** What a review that misses the deadline answers. */
   readonly failureMode: FailureMode;
   /** After SIGTERM: how long to stay up unready so endpoints drop us before we stop accepting. */
@@ -78,6 +80,7 @@ export const SERVE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   policy: { type: 'string', env: 'NETPOL_GUARD_POLICY', help: 'org-policy YAML file (default: the built-in policy); reloaded on change' },
   'log-level': { type: 'string', env: 'NETPOL_GUARD_LOG_LEVEL', help: 'fatal|error|warn|info|debug|trace|silent (default info)' },
   deadline: { type: 'string', env: 'NETPOL_GUARD_DEADLINE', help: 'milliseconds one review may take (default 2000)' },
+  'impact-budget': { type: 'string', env: 'NETPOL_GUARD_IMPACT_BUDGET', help: 'milliseconds the impact of one change on traffic may take, within the deadline; over it the impact is skipped, visibly; 0 turns impact off (default 500)' },
   'failure-mode': { type: 'string', env: 'NETPOL_GUARD_FAILURE_MODE', help: 'answer to a review that misses the deadline: allow (with a warning) or deny (default allow)' },
   'shutdown-delay': { type: 'string', env: 'NETPOL_GUARD_SHUTDOWN_DELAY', help: 'milliseconds to keep serving unready after SIGTERM (default 2000)' },
   'shutdown-timeout': { type: 'string', env: 'NETPOL_GUARD_SHUTDOWN_TIMEOUT', help: 'milliseconds to finish in-flight reviews after that (default 10000)' },
@@ -146,6 +149,7 @@ const schema = z.object({
     error: (i) => `--log-level must be one of fatal, error, warn, info, debug, trace, silent, got ${JSON.stringify(i.input)}`,
   }).default('info'),
   deadline: millis('deadline', 1).prefault('2000'),
+  'impact-budget': millis('impact-budget', 0).prefault('500'),
   'failure-mode': z.enum(['allow', 'deny'], { error: (i) => `--failure-mode must be allow or deny, got ${JSON.stringify(i.input)}` }).default('allow'),
   'shutdown-delay': millis('shutdown-delay', 0).prefault('2000'),
   'shutdown-timeout': millis('shutdown-timeout', 1).prefault('10000'),
@@ -234,6 +238,7 @@ export function parseServeOptions(argv: readonly string[], env: NodeJS.ProcessEn
     policy: v.policy,
     logLevel: v['log-level'],
     deadlineMs: v.deadline,
+    impactBudgetMs: v['impact-budget'],
     failureMode: v['failure-mode'],
     shutdownDelayMs: v['shutdown-delay'],
     shutdownTimeoutMs: v['shutdown-timeout'],

@@ -13,6 +13,8 @@ import { VERSION } from '../version.js';
 import { Drain } from './drain.js';
 import { ClusterSource } from './cluster-source.js';
 import { type AuditReports, startAuditReports } from './audit-reports.js';
+import { ImpactSource } from './impact-source.js';
+import type { ClusterView } from '../cluster/view.js';
 import { buildHealthApp } from './health-app.js';
 import { Metrics } from './metrics.js';
 import type { HostPort, ServeOptions } from './options.js';
@@ -118,12 +120,28 @@ export async function startServer(options: ServeOptions, log: Logger = processLo
     readiness.add('audit', () => reports.readiness());
   }
 
+  // One connectivity model per cluster view, kept current from it (server/impact-source.ts).
+  let impactSource: { view: ClusterView; source: ImpactSource } | undefined;
+  const impactFor = (view: ClusterView): ImpactSource => {
+    if (impactSource?.view !== view) {
+      impactSource?.source.close();
+      impactSource = { view, source: new ImpactSource(view, log, metrics) };
+    }
+    return impactSource.source;
+  };
+  if (clusterView && options.impactBudgetMs > 0) impactFor(clusterView);
+
   const webhook = buildWebhookApp({
     https: tlsServerOptions(certificates, { clientCA: options.clientCA !== undefined }),
     logger: log,
     metrics,
     policy: () => policy.policy(),
     cluster: () => cluster.view(),
+    impact: () => {
+      const view = cluster.view();
+      return view && options.impactBudgetMs > 0 ? impactFor(view) : undefined;
+    },
+    impactBudgetMs: options.impactBudgetMs,
     deadlineMs: options.deadlineMs,
     failureMode: options.failureMode,
   });
@@ -175,6 +193,7 @@ export async function startServer(options: ServeOptions, log: Logger = processLo
       }
       clearTimeout(hardStop);
       await auditClosed;
+      impactSource?.source.close();
       await Promise.all([health.close(), certificates.close(), policy.close(), cluster.close()]);
       log.info('stopped');
       log.flush();

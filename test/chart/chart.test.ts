@@ -209,6 +209,7 @@ t.test('defaults', async (t) => {
     t.equal(o.deadlineMs, 2000);
     t.ok(o.deadlineMs < webhookOf(r.one('ValidatingWebhookConfiguration')).timeoutSeconds * 1000, 'the deadline is below the webhook timeout');
     t.equal(o.failureMode, 'allow');
+    t.equal(o.impactBudgetMs, 500, 'the impact has its own budget, within the deadline');
     t.equal(o.cluster, true);
     t.equal(o.resyncSeconds, 300);
     const mounts: Record<string, K8sObject> = Object.fromEntries((container(r).volumeMounts as K8sObject[]).map((m) => [m.name, m]));
