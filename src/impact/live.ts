@@ -26,6 +26,11 @@ export interface LiveImpactOptions {
    * builds it off the review path when its view becomes ready, and reviews before then skip.
    */
   readonly firstBuildInReview?: boolean;
+  /**
+   * A relist replaces every pod object at once; past this many pod changes (and half the pods)
+   * the model is built again rather than derived, which would then cost as much. Default 1000.
+   */
+  readonly rebuildAbove?: number;
 }
 
 /** What a sync did, for the log and the metrics. */
@@ -95,7 +100,8 @@ export class LiveImpact implements ImpactProvider {
     }
     const pods = last ? changesOf(last.pods, podList, (p) => `${p.namespace}/${p.name}`) : undefined;
     // A relist replaces every object: deriving by all of them would cost more than a build.
-    if (!last || last.cnps !== cnps || !pods || pods.upserts.length + pods.deletes.length > podList.length / 2) {
+    const podChanges = pods ? pods.upserts.length + pods.deletes.length : 0;
+    if (!last || last.cnps !== cnps || !pods || (podChanges > podList.length / 2 && podChanges > (this.options.rebuildAbove ?? 1000))) {
       this.seen = {
         model: ConnectivityModel.build(snapshotFromClusterView(this.view)),
         podList,

@@ -53,7 +53,7 @@ t.test('derived on changes, built only at the start, on a relist and on ClusterN
   view.ns = ['a', 'b'].map((name) => ({ name, labels: { 'kubernetes.io/metadata.name': name } }));
   view.podList = [pod('a', 'web-1', 'web', '10.0.0.1'), pod('a', 'web-2', 'web', '10.0.0.2'), ...Array.from({ length: 30 }, (_, i) => pod('b', `cli-${i}`, 'cli', `10.0.1.${100 + i}`))];
   view.nps = [np('a', 'web', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'x' } } }] }] })];
-  const live = new LiveImpact(view as unknown as ClusterView, { now: () => 0 });
+  const live = new LiveImpact(view as unknown as ClusterView, { now: () => 0, rebuildAbove: 20 });
   t.equal(live.sync().kind, 'built');
   t.equal(live.sync().kind, 'unchanged', 'nothing changed: nothing done');
   sameAnswers(t, live, view, 'start');
@@ -80,7 +80,7 @@ t.test('derived on changes, built only at the start, on a relist and on ClusterN
   t.equal(live.builds, 1, 'still one build');
   t.equal(live.derivations, 3);
 
-  // A relist: every pod object replaced.
+  // A relist: every pod object replaced (more than rebuildAbove, and more than half).
   view.podList = view.podList.map((p) => ({ ...p }));
   t.equal(live.sync().kind, 'built', 'a relist builds again');
   view.cnps = [] as never[];
