@@ -265,7 +265,7 @@ function reviewOf(req: ReviewRequest, ctx: ReviewContext, judged: Judged): Revie
     else if (f.effect === 'warn') warned.push(f);
   }
   const { verdict, status } = outcomeOf(req, ctx, judged, denies);
-  const notRun = evaluation.skipped.filter((s) => s.reason !== 'cluster-off');
+  const notRun = evaluation.skipped.filter((s) => s.reason !== 'cluster-off' && s.reason !== 'impact-off');
   const subject = subjectOf(namespace, name);
   return {
     verdict,

@@ -65,7 +65,8 @@ export function runAudit(input: AuditInput): AuditReport {
     for (const f of review.evaluation.findings) {
       findings.push({ rule: f.rule, title: f.title, action: f.action, effect: f.effect, namespace, subject, field: f.field, message: f.message, fix: f.fix, related: [], ...(f.exemption ? { exemption: f.exemption } : {}) });
     }
-    for (const s of review.evaluation.skipped) notJudged.push({ what: `NetworkPolicy ${subject.namespace}/${subject.name}: rule ${s.rule}`, reason: s.detail });
+    // The impact rules judge a change; a stored policy reviewed again changes nothing.
+    for (const s of review.evaluation.skipped) if (s.reason !== 'impact-off') notJudged.push({ what: `NetworkPolicy ${subject.namespace}/${subject.name}: rule ${s.rule}`, reason: s.detail });
     if (review.fieldErrors.length > 0) notJudged.push({ what: `NetworkPolicy ${subject.namespace}/${subject.name}`, reason: `not valid as the API server sees it today: ${review.fieldErrors[0]!.toString()}` });
     progress('org rules', i + 1, nps.length);
   });

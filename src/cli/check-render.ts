@@ -55,7 +55,7 @@ export function renderText(report: CheckReport, s: Style): string {
         out.push(`    ${label}   line ${f.line}: [${f.rule}] ${f.field}: ${f.message}; ${f.fix}${exempt}`);
       }
       for (const w of r.warnings.filter((w) => !isFindingWarning(w, subjectOf(r.namespace, r.name)))) out.push(`    ${s.yellow('warn ')}   ${w}`);
-      for (const k of r.skippedRules.filter((k) => k.code !== 'cluster-off')) out.push(`    ${s.dim(`skipped [${k.rule}]: ${k.reason}`)}`);
+      for (const k of r.skippedRules.filter((k) => k.code !== 'cluster-off' && k.code !== 'impact-off')) out.push(`    ${s.dim(`skipped [${k.rule}]: ${k.reason}`)}`);
     }
   }
   const m = report.summary;

@@ -130,7 +130,11 @@ function whyItCannotRun(rule: AnyRule, input: EvaluationInput): SkippedRule | un
       : { rule: rule.id, reason: 'cluster-off', detail: 'no cluster state' };
   }
   if (rule.impact && !isAssessed(input.impact)) {
-    return { rule: rule.id, reason: 'impact-not-run', detail: `impact not worked out: ${input.impact?.detail ?? 'no connectivity model'}` };
+    // No impact asked for (a caller without a connectivity model, such as the audit of stored
+    // policies) is configuration, like cluster-off; an impact asked for and not had is news.
+    return input.impact === undefined
+      ? { rule: rule.id, reason: 'impact-off', detail: 'no connectivity model' }
+      : { rule: rule.id, reason: 'impact-not-run', detail: `impact not worked out: ${input.impact.detail}` };
   }
   if (rule.needsSubmitted && !input.submitted) {
     return { rule: rule.id, reason: 'needs-submitted-object', detail: 'the object as submitted is not available' };

@@ -77,9 +77,10 @@ export interface Finding {
  * is not synced or fresh. needs-submitted-object: the rule judges the object as written, which is
  * not known. rule-failed: the rule threw (a bug), which must not take admission down.
  * impact-not-run: the rule judges the change's impact on traffic, which was not worked out (the
- * cluster view not synced, the impact over its budget, or no connectivity model).
+ * cluster view not synced, the impact over its budget, the analysis failed). impact-off: the
+ * caller works out no impact at all (like cluster-off, configuration, not news).
  */
-export type SkipReason = 'deadline' | 'cluster-off' | 'cluster-not-synced' | 'needs-submitted-object' | 'rule-failed' | 'impact-not-run';
+export type SkipReason = 'deadline' | 'cluster-off' | 'cluster-not-synced' | 'needs-submitted-object' | 'rule-failed' | 'impact-not-run' | 'impact-off';
 
 export interface SkippedRule {
   readonly rule: string;

@@ -144,3 +144,13 @@ t.test('the impact budget is cut to what is left of the review deadline', async 
   );
   t.match(none.impact && 'detail' in none.impact ? none.impact.detail : '', /no time left within the review deadline of 100ms/);
 });
+
+t.test('no impact asked for (impact off, the audit of stored policies): the impact rules are off, not news', async (t) => {
+  const view = staticClusterView(SHOP, 'test');
+  const r = reviewNetworkPolicy({ operation: 'CREATE', object: DENY, namespace: 'shop', strictFields: false, includeApiWarnings: false }, { policy: builtinPolicy(), cluster: view });
+  t.equal(r.impact, undefined);
+  t.notOk(r.warnings.some((w) => w.includes('[impact')), 'no impact line, no impact finding');
+  t.same(r.evaluation.skipped.filter((s) => s.rule.startsWith('impact-')).map((s) => s.reason), ['impact-off', 'impact-off']);
+  t.same(r.notRun, [], 'not reported with the review');
+  t.equal(r.auditAnnotations['skipped-rules'], undefined);
+});
