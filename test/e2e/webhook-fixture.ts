@@ -59,7 +59,11 @@ export interface StartWebhookOptions {
   name: string;
   certFile: string;
   keyFile: string;
+  /** Watch the cluster through this kubeconfig (the informers); default --no-cluster. */
+  kubeconfig?: string;
   extraArgs?: string[];
+  /** How long start-up may take (default 30 s; with a cluster to list and watch, give more). */
+  startTimeoutMs?: number;
 }
 
 function readLog(file: string): LogLine[] {
@@ -98,7 +102,7 @@ export async function startWebhook(options: StartWebhookOptions): Promise<Runnin
       '--health-listen', '127.0.0.1:0',
       '--tls-cert', options.certFile,
       '--tls-key', options.keyFile,
-      '--no-cluster',
+      ...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : ['--no-cluster']),
       // Nothing routes traffic here through Endpoints, so there is nothing to wait for on stop.
       '--shutdown-delay', '0',
       '--log-level', 'info',
@@ -114,7 +118,7 @@ export async function startWebhook(options: StartWebhookOptions): Promise<Runnin
       }
       return readLog(logFile).find((l) => typeof l.webhook === 'string' && typeof l.health === 'string');
     },
-    { timeoutMs: 30_000, intervalMs: 100, description: `netpol-guard (${options.name}) to log its listening addresses` },
+    { timeoutMs: options.startTimeoutMs ?? 30_000, intervalMs: 100, description: `netpol-guard (${options.name}) to log its listening addresses` },
   ).catch((error: Error) => {
     proc.killNow();
     throw error;
@@ -122,7 +126,7 @@ export async function startWebhook(options: StartWebhookOptions): Promise<Runnin
   const url = serving.webhook as string;
   const healthUrl = serving.health as string;
   await waitFor(async () => (await get(`${healthUrl}/readyz`)).status === 200, {
-    timeoutMs: 30_000,
+    timeoutMs: options.startTimeoutMs ?? 30_000,
     description: `netpol-guard (${options.name}) /readyz`,
   });
   return {
