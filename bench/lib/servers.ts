@@ -69,6 +69,12 @@ export interface GuardOptions {
   readonly logTo?: string;
   /** Another build to run (a dist/ directory), e.g. a copy of the one before a change. */
   readonly dist?: string;
+  /** Watch a cluster through this kubeconfig (default --no-cluster). */
+  readonly kubeconfig?: string;
+  /** More serve flags, after the others. */
+  readonly extraArgs?: readonly string[];
+  /** How long to wait for /readyz (default 30 s; a large cluster view takes longer to list). */
+  readonly readyTimeoutMs?: number;
 }
 
 export function guardCommand(opts: GuardOptions = {}): string[] {
@@ -82,11 +88,12 @@ export function guardCommand(opts: GuardOptions = {}): string[] {
     opts.healthListen ?? '127.0.0.1:0',
     '--cert-dir',
     CERT_DIR,
-    '--no-cluster',
+    ...(opts.kubeconfig ? ['--kubeconfig', opts.kubeconfig] : ['--no-cluster']),
     '--shutdown-delay',
     '0',
     '--log-level',
     opts.logLevel ?? 'info',
+    ...(opts.extraArgs ?? []),
   ];
 }
 
@@ -107,10 +114,11 @@ export async function startGuard(opts: GuardOptions = {}): Promise<GuardServer> 
   });
   closeSync(out);
   const healthUrl = `http://127.0.0.1:${healthPort}`;
-  const ready = await waitReady(child, healthUrl, 30_000);
+  const readyMs = opts.readyTimeoutMs ?? 30_000;
+  const ready = await waitReady(child, healthUrl, readyMs);
   if (!ready) {
     child.kill('SIGKILL');
-    throw new Error(`netpol-guard was not ready within 30s${child.exitCode !== null ? ` (exited with ${child.exitCode})` : ''}; see ${logFile}`);
+    throw new Error(`netpol-guard was not ready within ${readyMs / 1000}s${child.exitCode !== null ? ` (exited with ${child.exitCode})` : ''}; see ${logFile}`);
   }
   return {
     pid: child.pid!,
