@@ -11,17 +11,14 @@ import t from 'tap';
 import { loadClusterState } from '../../src/cluster/load-state.js';
 import { staticClusterView } from '../../src/cluster/static.js';
 import { NpgError } from '../../src/errors.js';
-import { admitNetworkPolicy } from '../../src/netpol/admit.js';
-import { decodeNetworkPolicy } from '../../src/netpol/decode.js';
 import { builtinPolicy } from '../../src/policy/parse.js';
 import { reviewNetworkPolicy } from '../../src/review.js';
-import { ruleContext, sharedRuleContext } from '../../src/policy/evaluate.js';
 import { ALL_RULES } from '../../src/rules/index.js';
-import type { AnyRule } from '../../src/rules/types.js';
 import { fromNamespaceSelector, makeNetworkPolicy, port, withIngressPorts, withPodSelector } from '../helpers/netpol.js';
 import { parsePolicy } from '../../src/policy/parse.js';
 import { stubClusterView } from '../helpers/cluster.js';
 import { type Example, EXAMPLES } from '../rules/examples/index.js';
+import { runRuleOnExample } from '../helpers/run-rule.js';
 import { SHOP, namespace, pod, service, validatingWebhook } from './manifests.js';
 
 async function tempDir(t: { teardown(fn: () => unknown): void }): Promise<string> {
@@ -128,15 +125,6 @@ t.test('the view: projections, implicit namespaces, finished pods, shared label 
   t.throws(() => staticClusterView(['x'], 'code'), /code: object 0: expected a Kubernetes object/);
 });
 
-/** Runs `rule` on an example the way the engine does, with `cluster` as the view. */
-function judge(rule: AnyRule, ex: Example, cluster: ReturnType<typeof staticClusterView>) {
-  const operation = ex.operation ?? 'CREATE';
-  const api = admitNetworkPolicy({ operation: operation === 'UPDATE' ? 'UPDATE' : 'CREATE', object: ex.object, oldObject: ex.old, namespace: 'default' });
-  const old = ex.old ? decodeNetworkPolicy(ex.old).policy : undefined;
-  const shared = sharedRuleContext({ operation, policy: api.defaulted!, submitted: api.submitted, old, namespace: api.defaulted!.metadata!.namespace! });
-  return rule.check(api.defaulted!, ruleContext(shared, rule, rule.params.parse(ex.params ?? {}), cluster));
-}
-
 t.test('every cluster rule flags and passes through a loaded static view', async (t) => {
   const dir = await tempDir(t);
   let n = 0;
@@ -148,7 +136,7 @@ t.test('every cluster rule flags and passes through a loaded static view', async
       for (const ex of withCluster(list)) {
         const file = join(dir, `state-${n++}.yaml`);
         await writeFile(file, dump(ex.cluster!));
-        const found = judge(rule, ex, await loadClusterState([file]));
+        const found = runRuleOnExample(rule, ex, await loadClusterState([file]));
         if (expected === 'flags') t.ok(found.length > 0 && (!ex.field || found[0]?.field === ex.field), `${rule.id} flags: ${ex.name}`);
         else t.same(found, [], `${rule.id} passes: ${ex.name}`);
       }

@@ -5,41 +5,18 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { renderCatalogue } from '../../src/cli/catalogue-render.js';
-import { performance } from 'node:perf_hooks';
 import { staticClusterView } from '../../src/cluster/static.js';
-import { LiveImpact } from '../../src/impact/live.js';
-import type { PolicyChange } from '../../src/impact/types.js';
-import { admitNetworkPolicy } from '../../src/netpol/admit.js';
-import { decodeNetworkPolicy } from '../../src/netpol/decode.js';
-import { ruleContext, sharedRuleContext } from '../../src/policy/evaluate.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { AUDIT_RULES } from '../../src/audit/rules/index.js';
 import type { AnyRule, RuleFinding } from '../../src/rules/types.js';
 import { SHOP } from '../cluster/manifests.js';
+import { runRuleOnExample } from '../helpers/run-rule.js';
 import { type Example, EXAMPLES } from './examples/index.js';
 
-/**
- * Runs one rule the way the engine does: on the defaulted object, with parameters resolved, in
- * the object's namespace, with the example's cluster state for rules that need or use it.
- */
+/** One rule on one example, with the example's cluster state for rules that need or use it. */
 function run(rule: AnyRule, ex: Example): RuleFinding[] {
-  const operation = ex.operation ?? 'CREATE';
-  const params = rule.params.parse(ex.params ?? {});
-  const old = ex.old ? decodeNetworkPolicy(ex.old).policy : undefined;
   const view = ex.cluster && rule.cluster !== 'none' ? staticClusterView(ex.cluster, `example ${ex.name}`) : undefined;
-  // Impact rules get the impact of the example's change on its cluster, as the review gives it.
-  const impactOf = (change: PolicyChange) => (view && rule.impact ? { impact: new LiveImpact(view, { now: () => performance.now() }).assess(change, 60_000) } : {});
-  if (operation === 'DELETE') {
-    const namespace = old?.metadata?.namespace ?? 'bar';
-    const shared = sharedRuleContext({ operation, policy: old!, old, namespace, userInfo: ex.userInfo, ...impactOf({ operation: 'DELETE', key: `${namespace}/${old?.metadata?.name}` }) });
-    return rule.check(old!, ruleContext(shared, rule, params, view));
-  }
-  const api = admitNetworkPolicy({ operation: operation === 'UPDATE' ? 'UPDATE' : 'CREATE', object: ex.object, oldObject: ex.old, namespace: 'default' });
-  if (!api.defaulted) throw new Error(`example ${ex.name} does not decode: ${api.decodeIssues.map((i) => i.message).join('; ')}`);
-  const namespace = api.defaulted.metadata?.namespace ?? 'bar';
-  const change: PolicyChange = { operation: operation === 'UPDATE' ? 'UPDATE' : 'CREATE', policy: { ...api.defaulted, metadata: { ...api.defaulted.metadata, namespace } } };
-  const shared = sharedRuleContext({ operation, policy: api.defaulted, submitted: api.submitted, old, namespace, userInfo: ex.userInfo, ...impactOf(change) });
-  return rule.check(api.defaulted, ruleContext(shared, rule, params, view));
+  return runRuleOnExample(rule, ex, view);
 }
 
 for (const rule of ALL_RULES) {
