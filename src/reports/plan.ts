@@ -90,22 +90,9 @@ function ours(r: ExistingReport): boolean {
  * (a namespace that emptied, or one deleted) are deleted.
  */
 export function planSync(existing: readonly ExistingReport[], desired: DesiredReports): SyncPlan {
-  const have = new Map(existing.filter(ours).map((r) => [keyOf(r.metadata.namespace, r.metadata.name), r]));
-  const ops: WriteOp[] = [];
-  let unchanged = 0;
-  const wanted = new Set<string>();
-  for (const want of [...desired.namespaced, desired.cluster]) {
-    const key = keyOf(want.metadata.namespace, want.metadata.name);
-    wanted.add(key);
-    const op = planOne(have.get(key), want);
-    if (op) ops.push(op);
-    else unchanged++;
-  }
-  for (const [key, old] of have) {
-    if (wanted.has(key)) continue;
-    ops.push({ op: 'delete', ...(old.metadata.namespace ? { namespace: old.metadata.namespace } : {}), name: old.metadata.name, ...(old.metadata.resourceVersion ? { resourceVersion: old.metadata.resourceVersion } : {}) });
-  }
-  return { ops, unchanged };
+  const plan: MutablePlan = { ops: [], unchanged: 0 };
+  for (const _step of planSteps(existing, desired, plan));
+  return plan;
 }
 
 /**
@@ -113,23 +100,33 @@ export function planSync(existing: readonly ExistingReport[], desired: DesiredRe
  * ~150 ms, which must not hold up the admission reviews sharing the thread.
  */
 export async function planSyncInTurns(existing: readonly ExistingReport[], desired: DesiredReports, every = 50): Promise<SyncPlan> {
+  const plan: MutablePlan = { ops: [], unchanged: 0 };
+  let compared = 0;
+  for (const _step of planSteps(existing, desired, plan)) {
+    if (++compared % every === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return plan;
+}
+
+interface MutablePlan {
+  ops: WriteOp[];
+  unchanged: number;
+}
+
+/** The planning itself, into `plan`; yields after each desired report compared. */
+function* planSteps(existing: readonly ExistingReport[], desired: DesiredReports, plan: MutablePlan): Generator<void> {
   const have = new Map(existing.filter(ours).map((r) => [keyOf(r.metadata.namespace, r.metadata.name), r]));
-  const ops: WriteOp[] = [];
-  let unchanged = 0;
   const wanted = new Set<string>();
-  const all = [...desired.namespaced, desired.cluster];
-  for (let i = 0; i < all.length; i++) {
-    if (i > 0 && i % every === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    const want = all[i]!;
+  for (const want of [...desired.namespaced, desired.cluster]) {
     const key = keyOf(want.metadata.namespace, want.metadata.name);
     wanted.add(key);
     const op = planOne(have.get(key), want);
-    if (op) ops.push(op);
-    else unchanged++;
+    if (op) plan.ops.push(op);
+    else plan.unchanged++;
+    yield;
   }
   for (const [key, old] of have) {
     if (wanted.has(key)) continue;
-    ops.push({ op: 'delete', ...(old.metadata.namespace ? { namespace: old.metadata.namespace } : {}), name: old.metadata.name, ...(old.metadata.resourceVersion ? { resourceVersion: old.metadata.resourceVersion } : {}) });
+    plan.ops.push({ op: 'delete', ...(old.metadata.namespace ? { namespace: old.metadata.namespace } : {}), name: old.metadata.name, ...(old.metadata.resourceVersion ? { resourceVersion: old.metadata.resourceVersion } : {}) });
   }
-  return { ops, unchanged };
 }
