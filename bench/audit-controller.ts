@@ -23,23 +23,13 @@ import { AuditThread } from '../src/server/audit-thread.js';
 import type { NetworkPolicy } from '../src/k8s/types.js';
 
 const scenarioModule = './connectivity.ts';
-const { scenario } = (await import(new URL(scenarioModule, import.meta.url).href)) as { scenario: () => ConnectivitySnapshot };
+const { scenario, scenarioManifests } = (await import(new URL(scenarioModule, import.meta.url).href)) as {
+  scenario: () => ConnectivitySnapshot;
+  scenarioManifests: (snap: ConnectivitySnapshot) => unknown[];
+};
 
-function manifests(snap: ConnectivitySnapshot): unknown[] {
-  return [
-    ...snap.namespaces.map((n) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n.name, labels: n.labels } })),
-    ...snap.pods.map((p) => ({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: p.name, namespace: p.namespace, labels: p.labels },
-      spec: { nodeName: p.node, containers: [{ name: 'c', ports: p.ports.map((x) => ({ name: x.name, containerPort: x.containerPort, protocol: x.protocol })) }] },
-      status: { phase: 'Running', podIP: p.ips[0] },
-    })),
-    ...snap.networkPolicies,
-  ];
-}
 
-const view = staticClusterView(manifests(scenario()), 'bench');
+const view = staticClusterView(scenarioManifests(scenario()), 'bench');
 const policy = builtinPolicy();
 const nps = view.networkPolicies();
 

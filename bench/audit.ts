@@ -14,24 +14,13 @@ import { renderAuditHtml } from '../src/cli/audit-html.js';
 
 // The scenario generator is the connectivity bench's, so both benches measure the same cluster.
 const scenarioModule = './connectivity.ts';
-const { scenario } = (await import(new URL(scenarioModule, import.meta.url).href)) as { scenario: () => ConnectivitySnapshot };
+const { scenario, scenarioManifests } = (await import(new URL(scenarioModule, import.meta.url).href)) as {
+  scenario: () => ConnectivitySnapshot;
+  scenarioManifests: (snap: ConnectivitySnapshot) => unknown[];
+};
 
-/** The scenario as the manifests `--cluster-state` would read. */
-function manifests(snap: ConnectivitySnapshot): unknown[] {
-  return [
-    ...snap.namespaces.map((n) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n.name, labels: n.labels } })),
-    ...snap.pods.map((p) => ({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: p.name, namespace: p.namespace, labels: p.labels },
-      spec: { nodeName: p.node, containers: [{ name: 'c', ports: p.ports.map((x) => ({ name: x.name, containerPort: x.containerPort, protocol: x.protocol })) }] },
-      status: { phase: 'Running', podIP: p.ips[0] },
-    })),
-    ...snap.networkPolicies,
-  ];
-}
 
-const view = staticClusterView(manifests(scenario()), 'bench');
+const view = staticClusterView(scenarioManifests(scenario()), 'bench');
 const stages = new Map<string, number>();
 let last = performance.now();
 const started = last;

@@ -230,4 +230,19 @@ async function main(): Promise<void> {
   savePart({ part: 'connectivity', machine: m, markdown, raw: { buildMs, matrixMs, flows, allowed, singleMs, rss: { before, withSnapshot, afterBuild, afterMatrix }, naive: { sample: sample.length, perFlowMs: naivePerFlowMs, matrixMs: naiveMatrixMs, disagreements }, speedup, classes } });
 }
 
+/** The scenario as the manifests `--cluster-state` would read (the audit benches load it so). */
+export function scenarioManifests(snap: ConnectivitySnapshot): unknown[] {
+  return [
+    ...snap.namespaces.map((n) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n.name, labels: n.labels } })),
+    ...snap.pods.map((p) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: p.name, namespace: p.namespace, labels: p.labels },
+      spec: { nodeName: p.node, containers: [{ name: 'c', ports: p.ports.map((x) => ({ name: x.name, containerPort: x.containerPort, protocol: x.protocol })) }] },
+      status: { phase: 'Running', podIP: p.ips[0] },
+    })),
+    ...snap.networkPolicies,
+  ];
+}
+
 if (process.argv[1]?.endsWith("connectivity.ts")) await main();
