@@ -35,33 +35,22 @@ function parametersOf(rule: CatalogueRule): RuleParameter[] {
 }
 
 export function catalogueEntries(rules: readonly CatalogueRule[]): CatalogueEntry[] {
-  return rules.map((r) =>
-    isAuditRule(r)
-      ? {
-          id: r.id,
-          title: r.title,
-          description: r.description,
-          remediation: r.remediation,
-          defaultAction: r.defaultAction,
-          seeds: r.seeds,
-          needsSubmitted: false,
-          needsCluster: true,
-          operations: [],
-          parameters: parametersOf(r),
-          scope: 'audit' as const,
-        }
-      : {
-    id: r.id,
-    title: r.title,
-    description: r.description,
-    remediation: r.remediation,
-    defaultAction: r.defaultAction,
-    seeds: r.seeds,
-    needsSubmitted: r.needsSubmitted,
-    needsCluster: r.cluster === 'needs',
-    operations: r.operations,
-    parameters: parametersOf(r),
-    scope: 'admission' as const,
+  return rules.map((r) => {
+    const audit = isAuditRule(r);
+    return {
+      id: r.id,
+      title: r.title,
+      description: r.description,
+      remediation: r.remediation,
+      defaultAction: r.defaultAction,
+      seeds: r.seeds,
+      // An audit rule judges the cluster as a whole: never the submitted object, always the cluster.
+      needsSubmitted: audit ? false : r.needsSubmitted,
+      needsCluster: audit ? true : r.cluster === 'needs',
+      operations: audit ? [] : r.operations,
+      parameters: parametersOf(r),
+      scope: audit ? 'audit' : 'admission',
+    };
   });
 }
 
