@@ -130,6 +130,116 @@ export function storeSink(store: ClusterStore, resource: ResourceName, logger: C
   };
 }
 
+/** The reflectors' state in the words of status, readiness and the logs. */
+const ageOf = (r: Reflector, now: number) => (now - r.lastConfirmedAt) / 1000;
+const unsyncedOf = (reflectors: readonly Reflector[]) => reflectors.filter((r) => !r.synced);
+const resourcesOf = (reflectors: readonly Reflector[]) => reflectors.map((r) => r.resource).join(', ');
+function lastErrorOf(reflectors: readonly Reflector[]): string | undefined {
+  const latest = reflectors.filter((r) => r.lastError).sort((a, b) => b.lastError!.at - a.lastError!.at)[0];
+  return latest ? `${latest.resource}: ${latest.lastError!.message}` : undefined;
+}
+const oldestOf = (reflectors: readonly Reflector[], now: number) =>
+  reflectors.reduce<Reflector | undefined>((worst, r) => (!worst || ageOf(r, now) > ageOf(worst, now) ? r : worst), undefined);
+
+/** Loads the client configuration and starts one reflector per watched resource, each feeding the store. */
+function startReflectors(options: InformerClusterViewOptions, timing: ReflectorTiming, store: ClusterStore, staleAfter: number): { origin: string; reflectors: Reflector[] } {
+  const log = options.logger;
+  const loaded = loadKubeConfig({
+    requestTimeoutMs: timing.requestTimeoutMs,
+    ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.serviceAccountDir ? { serviceAccountDir: options.serviceAccountDir } : {}),
+    ...(options.homeDir ? { homeDir: options.homeDir } : {}),
+  });
+  const watch = new Watch(loaded.config);
+  const reflectors = watchedResources(apiClients(loaded.config)).map(
+    (r) =>
+      new Reflector({
+        resource: r.resource,
+        path: r.path,
+        list: r.list,
+        watch: watch.watch.bind(watch),
+        sink: storeSink(store, r.resource, log),
+        timing,
+        logger: log,
+      }),
+  );
+  log.info({ config: loaded.origin, server: loaded.server, resources: reflectors.map((r) => r.resource), staleAfterSeconds: staleAfter, resyncSeconds: options.resyncSeconds }, 'watching cluster state');
+  for (const r of reflectors) r.start();
+  return { origin: loaded.origin, reflectors };
+}
+
+interface FirstSyncWait {
+  readonly reflectors: readonly Reflector[];
+  /** Where the pending wait registers its `fail`, so stop() can end it. */
+  readonly pendingStarts: Set<(why: string) => void>;
+  readonly stopped: () => boolean;
+  readonly onSynced: () => void;
+}
+
+/** Resolves when every reflector has synced once; rejects on timeout, abort or stop, naming what is missing. */
+function waitForFirstSync(w: FirstSyncWait, opts: StartOptions): Promise<void> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  return new Promise<void>((resolve, reject) => {
+    const fail = (why: string) => {
+      cleanup();
+      const err = lastErrorOf(w.reflectors);
+      reject(new Error(`cluster state not synced ${why}: waiting for ${resourcesOf(unsyncedOf(w.reflectors))}${err ? ` (last error: ${err})` : ''}`));
+    };
+    const timer = setTimeout(() => fail(`within ${timeoutMs / 1000}s`), timeoutMs);
+    const onAbort = () => fail('before start was aborted');
+    const cleanup = () => {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      w.pendingStarts.delete(fail);
+    };
+    w.pendingStarts.add(fail);
+    if (opts.signal?.aborted) return onAbort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    Promise.all(w.reflectors.map((r) => r.whenSynced())).then(() => {
+      cleanup();
+      if (w.stopped()) reject(new Error('cluster view stopped before its first sync'));
+      else {
+        w.onSynced();
+        resolve();
+      }
+    });
+  });
+}
+
+interface ReadinessInput {
+  readonly phase: 'not-started' | 'running' | 'stopped';
+  readonly reflectors: readonly Reflector[];
+  readonly ready: boolean;
+  readonly status: ClusterStatus;
+  readonly origin: string;
+  readonly staleAfter: number;
+}
+
+/** /readyz: fails until the first complete sync; later staleness is said in the detail only. */
+function readinessOf(r: ReadinessInput): { ok: boolean; detail: string } {
+  if (r.phase === 'stopped') return { ok: false, detail: 'cluster view stopped' };
+  if (r.phase === 'not-started' || r.reflectors.length === 0) return { ok: false, detail: 'cluster view not started' };
+  const err = lastErrorOf(r.reflectors);
+  const waiting = unsyncedOf(r.reflectors);
+  if (waiting.length > 0) {
+    return { ok: false, detail: `waiting for the first sync of ${resourcesOf(waiting)}${err ? `; last error: ${err}` : ''}` };
+  }
+  const s = r.status;
+  if (!r.ready) {
+    const worst = oldestOf(r.reflectors, Date.now());
+    return {
+      ok: true,
+      detail: `stale: ${worst?.resource} last confirmed ${Math.round(s.ageSeconds)}s ago (limit ${r.staleAfter}s); cluster-aware rules are skipped${err ? `; last error: ${err}` : ''}`,
+    };
+  }
+  const c = s.counts;
+  return {
+    ok: true,
+    detail: `synced from ${r.origin}; cache age ${Math.round(s.ageSeconds)}s; ${c.namespaces} namespaces, ${c.pods} pods, ${c.services} services, ${c.networkpolicies} policies`,
+  };
+}
+
 export function createInformerClusterView(options: InformerClusterViewOptions): InformerClusterView {
   const staleAfter = options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS;
   if (!(options.resyncSeconds >= 1)) throw new NpgError('NPG_OPTION_INVALID', `resyncSeconds must be at least 1, got ${options.resyncSeconds}`);
@@ -145,24 +255,17 @@ export function createInformerClusterView(options: InformerClusterViewOptions): 
   let wasReady = false;
   const pendingStarts = new Set<(why: string) => void>();
 
-  const ageOf = (r: Reflector, now: number) => (now - r.lastConfirmedAt) / 1000;
-  const unsynced = () => reflectors.filter((r) => !r.synced);
-  const lastError = (): string | undefined => {
-    const latest = reflectors.filter((r) => r.lastError).sort((a, b) => b.lastError!.at - a.lastError!.at)[0];
-    return latest ? `${latest.resource}: ${latest.lastError!.message}` : undefined;
-  };
-  const oldest = (now: number) => reflectors.reduce<Reflector | undefined>((worst, r) => (!worst || ageOf(r, now) > ageOf(worst, now) ? r : worst), undefined);
   const ready = (): boolean => {
-    if (!starting || stopping || reflectors.length === 0 || unsynced().length > 0) return false;
+    if (!starting || stopping || reflectors.length === 0 || unsyncedOf(reflectors).length > 0) return false;
     const now = Date.now();
     return reflectors.every((r) => ageOf(r, now) <= staleAfter);
   };
   const status = (): ClusterStatus => {
     const now = Date.now();
-    const worst = oldest(now);
-    const err = lastError();
+    const worst = oldestOf(reflectors, now);
+    const err = lastErrorOf(reflectors);
     return {
-      synced: reflectors.length > 0 && unsynced().length === 0,
+      synced: reflectors.length > 0 && unsyncedOf(reflectors).length === 0,
       ageSeconds: worst ? Math.round(ageOf(worst, now) * 10) / 10 : 0,
       counts: store.counts(),
       ...(err ? { lastError: err } : {}),
@@ -174,68 +277,17 @@ export function createInformerClusterView(options: InformerClusterViewOptions): 
   const tick = () => {
     for (const r of reflectors) r.tick();
     const now = ready();
-    if (now !== wasReady && unsynced().length === 0) {
+    if (now !== wasReady && unsyncedOf(reflectors).length === 0) {
       if (now) log.info({ ageSeconds: status().ageSeconds }, 'cluster view is current again; cluster-aware rules run');
-      else log.warn({ staleAfterSeconds: staleAfter, lastError: lastError() }, 'cluster view is stale; cluster-aware rules are skipped until it recovers');
+      else log.warn({ staleAfterSeconds: staleAfter, lastError: lastErrorOf(reflectors) }, 'cluster view is stale; cluster-aware rules are skipped until it recovers');
     }
     wasReady = now;
   };
 
   const launch = async (): Promise<void> => {
-    const loaded = loadKubeConfig({
-      requestTimeoutMs: timing.requestTimeoutMs,
-      ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
-      ...(options.env ? { env: options.env } : {}),
-      ...(options.serviceAccountDir ? { serviceAccountDir: options.serviceAccountDir } : {}),
-      ...(options.homeDir ? { homeDir: options.homeDir } : {}),
-    });
-    origin = loaded.origin;
-    const watch = new Watch(loaded.config);
-    reflectors = watchedResources(apiClients(loaded.config)).map(
-      (r) =>
-        new Reflector({
-          resource: r.resource,
-          path: r.path,
-          list: r.list,
-          watch: watch.watch.bind(watch),
-          sink: storeSink(store, r.resource, log),
-          timing,
-          logger: log,
-        }),
-    );
-    log.info({ config: origin, server: loaded.server, resources: reflectors.map((r) => r.resource), staleAfterSeconds: staleAfter, resyncSeconds: options.resyncSeconds }, 'watching cluster state');
-    for (const r of reflectors) r.start();
+    ({ origin, reflectors } = startReflectors(options, timing, store, staleAfter));
     ticker = setInterval(tick, timing.tickMs);
     ticker.unref();
-  };
-
-  const waitForSync = (opts: StartOptions): Promise<void> => {
-    const timeoutMs = opts.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
-    return new Promise<void>((resolve, reject) => {
-      const fail = (why: string) => {
-        cleanup();
-        const err = lastError();
-        reject(new Error(`cluster state not synced ${why}: waiting for ${unsynced().map((r) => r.resource).join(', ')}${err ? ` (last error: ${err})` : ''}`));
-      };
-      const timer = setTimeout(() => fail(`within ${timeoutMs / 1000}s`), timeoutMs);
-      const onAbort = () => fail('before start was aborted');
-      const cleanup = () => {
-        clearTimeout(timer);
-        opts.signal?.removeEventListener('abort', onAbort);
-        pendingStarts.delete(fail);
-      };
-      pendingStarts.add(fail);
-      if (opts.signal?.aborted) return onAbort();
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-      Promise.all(reflectors.map((r) => r.whenSynced())).then(() => {
-        cleanup();
-        if (stopping) reject(new Error('cluster view stopped before its first sync'));
-        else {
-          wasReady = true;
-          resolve();
-        }
-      });
-    });
   };
 
   return {
@@ -246,7 +298,7 @@ export function createInformerClusterView(options: InformerClusterViewOptions): 
       starting ??= launch();
       await starting;
       if (stopping) throw new Error('cluster state not synced before stop()');
-      await waitForSync(opts);
+      await waitForFirstSync({ reflectors, pendingStarts, stopped: () => stopping !== undefined, onSynced: () => (wasReady = true) }, opts);
     },
     stop() {
       stopping ??= (async () => {
@@ -259,26 +311,8 @@ export function createInformerClusterView(options: InformerClusterViewOptions): 
       return stopping;
     },
     readiness() {
-      if (stopping) return { ok: false, detail: 'cluster view stopped' };
-      if (!starting || reflectors.length === 0) return { ok: false, detail: 'cluster view not started' };
-      const err = lastError();
-      const waiting = unsynced();
-      if (waiting.length > 0) {
-        return { ok: false, detail: `waiting for the first sync of ${waiting.map((r) => r.resource).join(', ')}${err ? `; last error: ${err}` : ''}` };
-      }
-      const s = status();
-      if (!ready()) {
-        const worst = oldest(Date.now());
-        return {
-          ok: true,
-          detail: `stale: ${worst?.resource} last confirmed ${Math.round(s.ageSeconds)}s ago (limit ${staleAfter}s); cluster-aware rules are skipped${err ? `; last error: ${err}` : ''}`,
-        };
-      }
-      const c = s.counts;
-      return {
-        ok: true,
-        detail: `synced from ${origin}; cache age ${Math.round(s.ageSeconds)}s; ${c.namespaces} namespaces, ${c.pods} pods, ${c.services} services, ${c.networkpolicies} policies`,
-      };
+      const phase = stopping ? 'stopped' : starting ? 'running' : 'not-started';
+      return readinessOf({ phase, reflectors, ready: ready(), status: status(), origin, staleAfter });
     },
   };
 }
