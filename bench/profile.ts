@@ -4,7 +4,11 @@
  * summarised: top functions by self time, self time per package or file, and our functions by
  * total time.
  *
- *   npx tsx bench/profile.ts [--seconds 15] [--endpoint validate|mutate] [--mix] [--top 10] [--log-level info]
+ *   npx tsx bench/profile.ts [--seconds 15] [--endpoint validate|mutate] [--mix] [--top 10] [--log-level info] [--server guard|bare]
+ *
+ * `--server bare` profiles bench/bare-server.ts the same way, to tell what any TLS server pays per
+ * answer (the socket write, the parse) from what netpol-guard adds. The µs/answer column (self
+ * time over answers) compares across the two, where percentages of busy time do not.
  *
  * The .cpuprofile stays in bench/.work/profile/ (open it in Chrome DevTools or speedscope).
  */
@@ -16,7 +20,7 @@ import { deniedPolicy, reviewBody, seedPolicy, undefaultedPolicy } from './lib/f
 import { WORK } from './lib/paths.js';
 import { JSON_HEADERS, cannon, verifyTlsWith } from './lib/load.js';
 import { machine, machineLine, num, savePart, table } from './lib/report.js';
-import { ensureCertificates, startGuard } from './lib/servers.js';
+import { CERT_DIR, ensureCertificates, startBare, startGuard } from './lib/servers.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +30,7 @@ const { values } = parseArgs({
     top: { type: 'string', default: '10' },
     'log-level': { type: 'string', default: 'info' },
     connections: { type: 'string', default: '10' },
+    server: { type: 'string', default: 'guard' },
   },
 });
 
@@ -35,13 +40,18 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   await ensureCertificates();
-  const server = await startGuard({ name: 'profile', logLevel: values['log-level'], nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
-  verifyTlsWith(readFileSync(server.caFile, 'utf8'));
+  const nodeArgs = ['--cpu-prof', '--cpu-prof-dir', dir];
+  const bare = values.server === 'bare';
+  const server = bare
+    ? await startBare(join(CERT_DIR, 'tls.crt'), join(CERT_DIR, 'tls.key'), nodeArgs)
+    : await startGuard({ name: 'profile', logLevel: values['log-level'], nodeArgs });
+  verifyTlsWith(readFileSync(join(CERT_DIR, 'ca.crt'), 'utf8'));
+  const baseUrl = 'webhookUrl' in server ? server.webhookUrl : server.url;
   const endpoint = values.endpoint === 'mutate' ? '/mutate' : '/validate';
   const bodies = values.mix ? [reviewBody(seedPolicy()), reviewBody(deniedPolicy())] : [reviewBody(endpoint === '/mutate' ? undefaultedPolicy() : seedPolicy())];
   const seconds = Number(values.seconds);
   const result = await cannon({
-    url: `${server.webhookUrl}${endpoint}`,
+    url: `${baseUrl}${endpoint}`,
     connections: Number(values.connections),
     duration: seconds,
     requests: bodies.map((body) => ({ method: 'POST', path: endpoint, headers: JSON_HEADERS, body })),
@@ -54,29 +64,31 @@ async function main(): Promise<void> {
   const summary = summariseProfile(join(dir, file));
   const top = Number(values.top);
   const reqs = result['2xx'];
-  const selfRows = summary.functions.slice(0, top).map((f, i) => [String(i + 1), f.name, f.where, f.group, `${num(f.selfPct, 1)}%`, `${num(f.totalPct, 1)}%`]);
-  const groupRows = summary.groups.slice(0, 15).map((g) => [g.group, `${num(g.selfPct, 1)}%`]);
+  // Self time per answer: comparable between servers and runs, where a share of busy time is not.
+  const perAnswer = (ms: number) => num((ms * 1000) / Math.max(1, reqs), 1);
+  const selfRows = summary.functions.slice(0, top).map((f, i) => [String(i + 1), f.name, f.where, f.group, `${num(f.selfPct, 1)}%`, perAnswer(f.selfMs), `${num(f.totalPct, 1)}%`]);
+  const groupRows = summary.groups.slice(0, 15).map((g) => [g.group, `${num(g.selfPct, 1)}%`, perAnswer(g.selfMs)]);
   const ours = topByTotal(summary, (f) => /^(dist|src)\//.test(f.group), 15).map((f) => [f.name, f.where, `${num(f.totalPct, 1)}%`, `${num(f.selfPct, 1)}%`]);
   const markdown = [
     '### 5. CPU profile of the server under load',
     '',
     machineLine(m),
     '',
-    `\`node --cpu-prof dist/main.js serve --log-level ${values['log-level']}\`, ${values.connections} connections, ${seconds}s of POST ${endpoint} (${values.mix ? '50% allowed, 50% denied' : 'seed-001 policy'}): ${num(reqs)} answers, ${num(reqs / (result.duration || seconds))}/s under the profiler. Busy ${num(summary.busyMs)} ms of ${num(summary.wallMs)} ms wall; percentages are of busy time. Profile: bench/.work/profile/${file}.`,
+    `\`${bare ? 'node --cpu-prof bench/bare-server.ts' : `node --cpu-prof dist/main.js serve --log-level ${values['log-level']}`}\`, ${values.connections} connections, ${seconds}s of POST ${endpoint} (${values.mix ? '50% allowed, 50% denied' : 'seed-001 policy'}): ${num(reqs)} answers, ${num(reqs / (result.duration || seconds))}/s under the profiler. Busy ${num(summary.busyMs)} ms of ${num(summary.wallMs)} ms wall (${perAnswer(summary.busyMs)} µs per answer); percentages are of busy time. Profile: bench/.work/profile/${file}.`,
     '',
     `Top ${top} functions by self time:`,
     '',
-    table(['#', 'function', 'where', 'package / file', 'self', 'total'], selfRows),
+    table(['#', 'function', 'where', 'package / file', 'self', 'self µs/answer', 'total'], selfRows),
     '',
     'Self time by package or file:',
     '',
-    table(['package / file', 'self'], groupRows),
+    table(['package / file', 'self', 'self µs/answer'], groupRows),
     '',
     'Our functions by total time (self + callees):',
     '',
     table(['function', 'where', 'total', 'self'], ours),
   ].join('\n');
-  savePart({ part: 'profile', machine: m, markdown, raw: { requests: reqs, summary: { ...summary, functions: summary.functions.slice(0, 60) } } });
+  savePart({ part: bare ? 'profile-bare' : 'profile', machine: m, markdown, raw: { requests: reqs, summary: { ...summary, functions: summary.functions.slice(0, 60) } } });
 }
 
 main().catch((err: unknown) => {

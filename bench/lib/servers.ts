@@ -163,8 +163,8 @@ export async function waitReady(child: ChildProcess, healthUrl: string, timeoutM
  * Starts a reference server script of bench/ under tsx (bare-server.ts, fastify-server.ts) and
  * waits for the `{"port": N}` line it prints once it listens on 127.0.0.1.
  */
-export async function startScriptServer(script: string, args: readonly string[]): Promise<BareServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', script), ...args], {
+export async function startScriptServer(script: string, args: readonly string[], nodeArgs: readonly string[] = []): Promise<BareServer> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, 'bench', script), ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'ignore'],
   });
@@ -180,9 +180,9 @@ export async function startScriptServer(script: string, args: readonly string[])
   return { pid: child.pid!, child, url: `https://127.0.0.1:${port}`, stop: stopper(child) };
 }
 
-/** Starts bench/bare-server.ts with the webhook's certificate. */
-export function startBare(certFile: string, keyFile: string): Promise<BareServer> {
-  return startScriptServer('bare-server.ts', [certFile, keyFile]);
+/** Starts bench/bare-server.ts with the webhook's certificate (and Node flags such as --cpu-prof). */
+export function startBare(certFile: string, keyFile: string, nodeArgs: readonly string[] = []): Promise<BareServer> {
+  return startScriptServer('bare-server.ts', [certFile, keyFile], nodeArgs);
 }
 
 let clockTicks: number | undefined;
