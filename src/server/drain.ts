@@ -6,6 +6,7 @@
  * been in flight for a quiet period, because closing it resets connections still in the accept
  * queue; then the app closes, finishing every review it has accepted.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WebhookApp } from './webhook-app.js';
 
@@ -14,37 +15,41 @@ const POLL_MS = 20;
 
 export class Drain {
   private draining = false;
-  private inFlight = 0;
+  /** Answers not yet finished or abandoned: the reviews in flight. */
+  private readonly inFlight = new Set<ServerResponse>();
   private lastActivity = 0;
 
-  /** Counts reviews in flight and, while draining, asks each client to close its connection. */
+  /**
+   * Counts reviews in flight and, while draining, asks each client to close its connection.
+   * On node's server rather than through fastify hooks: a hook costs every review a hook runner
+   * and its callbacks, where this costs a set entry and one listener (bench/results.md).
+   */
   install(app: WebhookApp): void {
-    // Callback-style hooks: they run on every review, and need no promise each.
-    app.addHook('onRequest', (_request, _reply, next) => {
-      this.inFlight++;
-      this.lastActivity = performance.now();
-      next();
-    });
-    app.addHook('onSend', (_request, reply, payload, next) => {
-      if (this.draining) void reply.header('connection', 'close');
-      next(null, payload);
-    });
-    const done = () => {
-      this.inFlight = Math.max(0, this.inFlight - 1);
+    const settled = (res: ServerResponse) => {
+      this.inFlight.delete(res);
       this.lastActivity = performance.now();
     };
-    app.addHook('onResponse', (_request, _reply, next) => {
-      done();
-      next();
-    });
-    app.addHook('onRequestAbort', (_request, next) => {
-      done();
-      next();
+    // 'close' comes once per response, whether it was sent or the client went away first. The
+    // listener is one function for every response: `this` is the response that closed.
+    function onClose(this: ServerResponse) {
+      settled(this);
+    }
+    // Added before fastify's own listener runs the route, so a review counts from its first byte.
+    app.server.prependListener('request', (_request: IncomingMessage, res: ServerResponse) => {
+      this.inFlight.add(res);
+      this.lastActivity = performance.now();
+      // Node then writes `Connection: close` and closes the connection after this answer.
+      if (this.draining) res.shouldKeepAlive = false;
+      res.on('close', onClose);
     });
   }
 
   begin(): void {
+    if (this.draining) return;
     this.draining = true;
+    // Reviews accepted before the drain began are answered with `Connection: close` too, unless
+    // their answer has already gone out.
+    for (const res of this.inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
   }
 
   /**
@@ -53,11 +58,11 @@ export class Drain {
    * the quiet period never came (continuous load); the app is closed all the same.
    */
   async close(app: WebhookApp, timeoutMs: number): Promise<boolean> {
-    this.draining = true;
+    this.begin();
     const deadline = performance.now() + timeoutMs;
     let quiet = false;
     while (performance.now() < deadline) {
-      if (this.inFlight === 0 && performance.now() - this.lastActivity >= QUIET_MS) {
+      if (this.inFlight.size === 0 && performance.now() - this.lastActivity >= QUIET_MS) {
         quiet = true;
         break;
       }
