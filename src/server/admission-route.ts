@@ -193,13 +193,17 @@ function mutate(req: AdmissionRequest, version: AdmissionVersion, ctx: ReviewCon
 }
 
 export function registerAdmissionRoutes(app: FastifyInstance, opts: AdmissionRouteOptions): void {
-  const handle = (endpoint: Endpoint) => async (request: FastifyRequest, reply: FastifyReply) => {
+  // Synchronous on purpose: fastify sends what a plain function returns at once, where an async
+  // one costs every review a promise, a turn of the microtask queue and fastify's wrapper around
+  // it. Whatever it throws still goes to the error handler (a clear 500, never a bare one).
+  const handle = (endpoint: Endpoint) => (request: FastifyRequest, reply: FastifyReply): AdmissionReviewResponse | { error: string; message: string } => {
     const started = performance.now();
     const parsed = parseAdmissionReview(request.body);
     if (!parsed.ok && parsed.uid === undefined) {
       opts.metrics.badRequests.inc({ reason: 'no-uid' });
       request.log.warn({ endpoint, problem: parsed.problem }, 'unreadable admission review');
-      return reply.code(400).send({ error: 'BadRequest', message: parsed.problem });
+      void reply.code(400);
+      return { error: 'BadRequest', message: parsed.problem };
     }
     if (!parsed.ok) {
       request.log.warn({ endpoint, uid: parsed.uid, problem: parsed.problem }, 'unusable admission review');
