@@ -244,7 +244,7 @@ function warningLinesOf(
   if (unsynced.length) lines.push(aboutObject(subject, `netpol-guard: cluster state not synced; rules not run: ${unsynced.join(', ')}`));
   // What the change does to traffic: said whether or not a rule objects (a dry run is a preview).
   if (impact) {
-    if (isAssessed(impact)) lines.push(...summarizeImpact(impact.analysis, { identify: impact.identify, subject, more: 'every flow: audit annotation impact (first 100), log at debug level' }));
+    if (isAssessed(impact)) lines.push(...summarizeImpact(impact.analysis, { names: impact.names, subject, more: 'every flow: audit annotation impact (first 100), log at debug level' }));
     else lines.push(aboutObject(subject, `[impact] not worked out: ${impact.detail}`));
   }
   if (req.includeApiWarnings) for (const w of api?.warnings ?? []) lines.push(w);

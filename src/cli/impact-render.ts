@@ -5,7 +5,7 @@
 import type { SideVerdict } from '../connectivity/index.js';
 import { summarizeImpact } from '../impact/summary.js';
 import type { ImpactAnalysis, ImpactFlowDetail, ImpactReport } from '../impact/types.js';
-import type { PodIdentity } from '../impact/workloads.js';
+import { type PodIdentity, WorkloadNames } from '../impact/workloads.js';
 
 const flow = (f: ImpactFlowDetail) => ({ from: f.from, to: f.to, port: f.port, protocol: f.protocol });
 
@@ -38,7 +38,7 @@ function podList(title: string, pods: readonly string[]): string[] {
 }
 
 export function renderImpactText(analysis: ImpactAnalysis, report: ImpactReport, identify: (key: string) => PodIdentity | undefined): string {
-  const lines = summarizeImpact(analysis, { identify });
+  const lines = summarizeImpact(analysis, { names: new WorkloadNames(identify) });
   lines.push('', 'Changes:', ...report.changes.map((c) => `  ${c.operation} ${c.policy}`));
   if (report.lost.length > 0) lines.push(`Lost flows (${report.lost.length}):`, ...report.lost.map((f) => flowLine(f, true)));
   if (report.gained.length > 0) lines.push(`Gained flows (${report.gained.length}):`, ...report.gained.map((f) => flowLine(f, false)));

@@ -72,6 +72,39 @@ export interface GroupDiff {
   readonly gained: FlowGroup[];
 }
 
+/**
+ * A FlowGroup as diffGroups makes it, tens of thousands per diff: the verdicts' reasons are
+ * worked out by a method on demand, rather than by a closure made for every group.
+ */
+class ChangedFlows implements FlowGroup {
+  private decided: { before: FlowVerdict; after: FlowVerdict } | undefined;
+  readonly from: readonly string[];
+  readonly to: readonly string[];
+
+  constructor(
+    private readonly src: Group,
+    private readonly dst: Group,
+    readonly port: number,
+    readonly probePort: number | string,
+    readonly protocol: Protocol,
+    readonly lost: boolean,
+    readonly count: number,
+    private readonly modelBefore: ConnectivityModel,
+    private readonly modelAfter: ConnectivityModel,
+  ) {
+    this.from = src.pods;
+    this.to = dst.pods;
+  }
+
+  verdicts(): { before: FlowVerdict; after: FlowVerdict } {
+    this.decided ??= {
+      before: this.modelBefore.decide(this.src.before, this.dst.before, this.port, this.protocol),
+      after: this.modelAfter.decide(this.src.after, this.dst.after, this.port, this.protocol),
+    };
+    return this.decided;
+  }
+}
+
 function groups(before: ConnectivityModel, after: ConnectivityModel, pods: readonly string[]): Group[] {
   const out = new Map<string, Group>();
   for (const key of pods) {
@@ -161,17 +194,7 @@ export function diffGroups(before: ConnectivityModel, after: ConnectivityModel, 
         const same = s.pods === d.pods || (s.before.kind === 'pod' && d.before.kind === 'pod' && s.after.kind === 'pod' && d.after.kind === 'pod' && s.before.cls === d.before.cls && s.after.cls === d.after.cls);
         const count = s.pods.length * d.pods.length - (same ? overlap(s.pods, d.pods) : 0);
         if (count === 0) continue;
-        let verdicts: { before: FlowVerdict; after: FlowVerdict } | undefined;
-        const group: FlowGroup = {
-          from: s.pods,
-          to: d.pods,
-          port,
-          probePort: probe.port,
-          protocol: probe.protocol,
-          lost: was,
-          count,
-          verdicts: () => (verdicts ??= { before: before.decide(s.before, d.before, port, probe.protocol), after: after.decide(s.after, d.after, port, probe.protocol) }),
-        };
+        const group = new ChangedFlows(s, d, port, probe.port, probe.protocol, was, count, before, after);
         (was ? lost : gained).push(group);
       }
     }

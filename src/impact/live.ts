@@ -17,6 +17,7 @@ import type { NetworkPolicy } from '../k8s/types.js';
 import { ConnectivityModel, type ModelChanges, type SnapshotPod, deriveModel, snapshotFromClusterView } from '../connectivity/index.js';
 import { analyzeImpact } from './compute.js';
 import type { ImpactAssessment, ImpactProvider, ImpactSkip, PolicyChange } from './types.js';
+import { WorkloadNames } from './workloads.js';
 
 export interface LiveImpactOptions {
   /** Milliseconds, monotonic (performance.now). */
@@ -146,6 +147,12 @@ export class LiveImpact implements ImpactProvider {
   /** Pods by `namespace/name`, for naming workloads in the summary. */
   identify = (key: string): PodInfo | undefined => this.seen?.pods.get(key);
 
+  /**
+   * Workload names for every review of this view: its memory is keyed by pod objects and by the
+   * models' pod lists, which change whenever a pod in them does, so it never answers stale.
+   */
+  private readonly names = new WorkloadNames(this.identify);
+
   assess(change: PolicyChange, budgetMs: number): ImpactAssessment | ImpactSkip {
     if (!this.view.ready) return { skipped: 'cluster-not-synced', detail: 'cluster state not synced' };
     const started = this.options.now();
@@ -155,6 +162,6 @@ export class LiveImpact implements ImpactProvider {
     if (expired()) return { skipped: 'budget', detail: `over its budget of ${budgetMs}ms (bringing the model up to date)` };
     const analysis = analyzeImpact(this.seen!.model, [change], { expired });
     if (!analysis) return { skipped: 'budget', detail: `over its budget of ${budgetMs}ms` };
-    return { analysis, identify: this.identify };
+    return { analysis, names: this.names };
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { FlowGroup } from '../connectivity/index.js';
 import type { ImpactAnalysis } from './types.js';
-import { type PodIdentity, workloadOf, workloadsOf } from './workloads.js';
+import { type WorkloadNames, workloadsOf } from './workloads.js';
 
 const LINE_LIMIT = 250;
 
@@ -13,77 +13,87 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** Items joined by ", " while they fit in `room` characters, then "…and N more". */
-function fitted(items: readonly string[], room: number): string {
+/**
+ * Items joined by ", " while they fit in `room` characters, then "+N more". `total` counts
+ * items beyond those given (a caller with thousands names only the first few).
+ */
+function fitted(items: readonly string[], room: number, total = items.length): string {
   const out: string[] = [];
   let used = 0;
   for (const [i, item] of items.entries()) {
-    const rest = items.length - i - 1;
+    const rest = total - i - 1;
     const tail = rest > 0 ? `, +${rest} more`.length : 0;
     if (out.length > 0 && used + 2 + item.length + tail > room) {
-      return `${out.join(', ')}, +${items.length - i} more`;
+      return `${out.join(', ')}, +${total - i} more`;
     }
     out.push(item);
     used += (out.length > 1 ? 2 : 0) + item.length;
   }
-  return out.join(', ');
+  return total > items.length ? `${out.join(', ')}, +${total - items.length} more` : out.join(', ');
 }
 
-export function workloadList(pods: readonly string[], identify: (key: string) => PodIdentity | undefined, room: number): string {
+export function workloadList(pods: readonly string[], names: WorkloadNames, room: number): string {
   return fitted(
-    workloadsOf(pods, identify).map((w) => w.text),
+    workloadsOf(pods, names).map((w) => w.text),
     room,
   );
 }
 
-/** Workload names, remembered per pod for one summary. */
-function namer(identify: (key: string) => PodIdentity | undefined): (key: string) => string {
-  const name = new Map<string, string>();
-  return (key) => {
-    let t = name.get(key);
-    if (t === undefined) {
-      const id = identify(key);
-      name.set(key, (t = id ? workloadOf(id).text : key));
-    }
-    return t;
-  };
+/** More than fit in a warning line (250 characters, items of at least ~10). */
+const NAMED_PAIRS = 32;
+
+interface PairFlows {
+  readonly from: string;
+  readonly to: string;
+  flows: number;
+  /** `port/PROTOCOL` in the order met. */
+  readonly ports: string[];
 }
 
-function countBy(pods: readonly string[], name: (key: string) => string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const p of pods) {
-    const w = name(p);
-    out.set(w, (out.get(w) ?? 0) + 1);
-  }
-  return out;
-}
-
-/** Flows grouped by (source workload, destination workload), with their ports: `a/x -> b/y 80/TCP, 81/TCP`. */
-function flowGroups(groups: readonly FlowGroup[], identify: (key: string) => PodIdentity | undefined): string[] {
-  const name = namer(identify);
-  const byPair = new Map<string, { flows: number; ports: string[] }>();
+/**
+ * Flows grouped by (source workload, destination workload), with their ports, most flows first:
+ * `a/x -> b/y 80/TCP,81/TCP`; only the first NAMED_PAIRS are written out, with how many there
+ * are. The groups of a diff share their pod lists (a class's pods are one array), and `names`
+ * counts each list once: a change that opens 50 pods to 10,000 sources is tens of thousands of
+ * groups over a few thousand lists.
+ */
+function flowGroups(groups: readonly FlowGroup[], names: WorkloadNames): { items: string[]; total: number } {
+  // Source workload, then destination workload: no key string built per pair of a group.
+  const byPair = new Map<string, Map<string, PairFlows>>();
+  const all: PairFlows[] = [];
   for (const g of groups) {
     const port = `${g.port}/${g.protocol}`;
-    const sources = countBy(g.from, name);
-    const targets = countBy(g.to, name);
-    for (const [ws, ns] of sources) {
-      for (const [wt, nt] of targets) {
-        const pair = `${ws} -> ${wt}`;
-        let entry = byPair.get(pair);
-        if (!entry) byPair.set(pair, (entry = { flows: 0, ports: [] }));
-        entry.flows += ns * nt;
+    const targets = names.count(g.to);
+    for (const source of names.count(g.from)) {
+      let row = byPair.get(source.workload);
+      if (!row) byPair.set(source.workload, (row = new Map()));
+      for (const target of targets) {
+        let entry = row.get(target.workload);
+        if (!entry) {
+          entry = { from: source.workload, to: target.workload, flows: 0, ports: [] };
+          row.set(target.workload, entry);
+          all.push(entry);
+        }
+        entry.flows += source.pods * target.pods;
         if (!entry.ports.includes(port)) entry.ports.push(port);
       }
     }
   }
-  return [...byPair.entries()]
-    .sort((a, b) => b[1].flows - a[1].flows || (a[0] < b[0] ? -1 : 1))
-    .map(([pair, e]) => `${pair} ${e.ports.slice(0, 2).join(',')}${e.ports.length > 2 ? ` +${e.ports.length - 2} ports` : ''}`);
+  // By source then destination name on a tie: the order of `from -> to` as one string, since a
+  // workload name holds no character below the space.
+  all.sort((a, b) => b.flows - a.flows || cmp(a.from, b.from) || cmp(a.to, b.to));
+  const items = all.slice(0, NAMED_PAIRS).map((e) => `${e.from} -> ${e.to} ${e.ports.slice(0, 2).join(',')}${e.ports.length > 2 ? ` +${e.ports.length - 2} ports` : ''}`);
+  return { items, total: all.length };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Flows in a few words: grouped by workload pair with their ports, as many as fit in `room`. */
-export function flowList(groups: readonly FlowGroup[], identify: (key: string) => PodIdentity | undefined, room: number): string {
-  return fitted(flowGroups(groups, identify), room);
+export function flowList(groups: readonly FlowGroup[], names: WorkloadNames, room: number): string {
+  const { items, total } = flowGroups(groups, names);
+  return fitted(items, room, total);
 }
 
 /** How many distinct pods are the sources (or destinations) of the groups' flows. */
@@ -98,8 +108,8 @@ export function distinctPods(groups: readonly FlowGroup[], end: 'from' | 'to'): 
   return pods.size;
 }
 
-function isolationPhrase(verb: string, dir: string, pods: readonly string[], identify: (key: string) => PodIdentity | undefined): string {
-  return `${verb} ${plural(pods.length, 'pod')} (${workloadList(pods, identify, 70)}) for ${dir}`;
+function isolationPhrase(verb: string, dir: string, pods: readonly string[], names: WorkloadNames): string {
+  return `${verb} ${plural(pods.length, 'pod')} (${workloadList(pods, names, 70)}) for ${dir}`;
 }
 
 function cut(line: string): string {
@@ -108,7 +118,7 @@ function cut(line: string): string {
 
 export interface SummaryOptions {
   /** How pods are named in groups; pods it does not know are printed by `namespace/name`. */
-  readonly identify: (key: string) => PodIdentity | undefined;
+  readonly names: WorkloadNames;
   /** Said at the end of the last line, e.g. where the full list is. */
   readonly more?: string;
   /**
@@ -119,36 +129,36 @@ export interface SummaryOptions {
 }
 
 export function summarizeImpact(report: ImpactAnalysis, options: SummaryOptions): string[] {
-  const { identify } = options;
+  const { names } = options;
   const changed = report.changes.map((c) => (c.operation === 'DELETE' ? `delete ${c.policy}` : c.policy)).join(', ');
   // In a review every line opens with the object, as all its warning lines do; alone (the CLI),
   // with the changes.
   const head = options.subject ? `${options.subject}: [impact]` : `[impact] ${changed}:`;
 
   const first: string[] = [];
-  if (report.isolated.ingress.length > 0) first.push(isolationPhrase('isolates', 'ingress', report.isolated.ingress, identify));
-  if (report.isolated.egress.length > 0) first.push(isolationPhrase('isolates', 'egress', report.isolated.egress, identify));
-  if (report.opened.ingress.length > 0) first.push(isolationPhrase('opens', 'ingress: no NetworkPolicy isolates them any more', report.opened.ingress, identify));
-  if (report.opened.egress.length > 0) first.push(isolationPhrase('opens', 'egress: no NetworkPolicy isolates them any more', report.opened.egress, identify));
+  if (report.isolated.ingress.length > 0) first.push(isolationPhrase('isolates', 'ingress', report.isolated.ingress, names));
+  if (report.isolated.egress.length > 0) first.push(isolationPhrase('isolates', 'egress', report.isolated.egress, names));
+  if (report.opened.ingress.length > 0) first.push(isolationPhrase('opens', 'ingress: no NetworkPolicy isolates them any more', report.opened.ingress, names));
+  if (report.opened.egress.length > 0) first.push(isolationPhrase('opens', 'egress: no NetworkPolicy isolates them any more', report.opened.egress, names));
   if (report.lostCount > 0) {
     const sources = distinctPods(report.lost, 'from');
     const lead = `${plural(report.lostCount, 'flow')} lost, ${plural(sources, 'source')} that can connect today lose${sources === 1 ? 's' : ''} access: `;
     const used = head.length + 1 + first.join('; ').length + 2 + lead.length;
-    first.push(lead + fitted(flowGroups(report.lost, identify), Math.max(60, LINE_LIMIT - used)));
+    first.push(lead + flowList(report.lost, names, Math.max(60, LINE_LIMIT - used)));
   }
 
   const second: string[] = [];
-  if (report.reach.world.length > 0) second.push(`newly reachable from outside the cluster: ${plural(report.reach.world.length, 'pod')} (${workloadList(report.reach.world, identify, 50)})`);
-  if (report.reach.everyNamespace.length > 0) second.push(`newly reachable from every namespace: ${plural(report.reach.everyNamespace.length, 'pod')} (${workloadList(report.reach.everyNamespace, identify, 50)})`);
+  if (report.reach.world.length > 0) second.push(`newly reachable from outside the cluster: ${plural(report.reach.world.length, 'pod')} (${workloadList(report.reach.world, names, 50)})`);
+  if (report.reach.everyNamespace.length > 0) second.push(`newly reachable from every namespace: ${plural(report.reach.everyNamespace.length, 'pod')} (${workloadList(report.reach.everyNamespace, names, 50)})`);
   if (report.gainedCount > 0) {
     const lead = `${plural(report.gainedCount, 'flow')} gained from ${plural(distinctPods(report.gained, 'from'), 'source')}: `;
     const used = head.length + 1 + second.join('; ').length + 2 + lead.length;
-    second.push(lead + fitted(flowGroups(report.gained, identify), Math.max(60, LINE_LIMIT - used)));
+    second.push(lead + flowList(report.gained, names, Math.max(60, LINE_LIMIT - used)));
   }
 
   const third: string[] = [];
   if (report.withoutPorts.length > 0) {
-    third.push(`${plural(report.withoutPorts.length, 'selected pod')} declare${report.withoutPorts.length === 1 ? 's' : ''} no container ports, so flows to ${report.withoutPorts.length === 1 ? 'it' : 'them'} were not compared (${workloadList(report.withoutPorts, identify, 60)})`);
+    third.push(`${plural(report.withoutPorts.length, 'selected pod')} declare${report.withoutPorts.length === 1 ? 's' : ''} no container ports, so flows to ${report.withoutPorts.length === 1 ? 'it' : 'them'} were not compared (${workloadList(report.withoutPorts, names, 60)})`);
   }
   if (options.more && (report.lostCount > 0 || report.gainedCount > 0)) third.push(options.more);
 

@@ -5,7 +5,7 @@
  */
 import type { FlowGroup, FlowVerdict, Protocol } from '../connectivity/index.js';
 import type { NetworkPolicy } from '../k8s/types.js';
-import type { PodIdentity } from './workloads.js';
+import type { WorkloadNames } from './workloads.js';
 
 export type ImpactOperation = 'CREATE' | 'UPDATE' | 'DELETE';
 
@@ -80,7 +80,8 @@ export interface ImpactSkip {
 /** The impact of one review's change, with how to name the pods it mentions. */
 export interface ImpactAssessment {
   readonly analysis: ImpactAnalysis;
-  readonly identify: (key: string) => PodIdentity | undefined;
+  /** How the pods it mentions are named by workload. */
+  readonly names: WorkloadNames;
 }
 
 /**

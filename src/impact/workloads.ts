@@ -46,13 +46,50 @@ export function workloadOf(pod: PodIdentity): Workload {
   return { text: `${pod.namespace}/${pod.name}`, kind: 'Pod' };
 }
 
-/** Workload names of pods, most pods first (then by name), with their pod counts. */
-export function workloadsOf(pods: readonly string[], identify: (key: string) => PodIdentity | undefined): { text: string; pods: number }[] {
-  const counts = new Map<string, number>();
-  for (const key of pods) {
-    const id = identify(key);
-    const text = id ? workloadOf(id).text : key;
-    counts.set(text, (counts.get(text) ?? 0) + 1);
+/**
+ * The workload names of pods, worked out once per pod object and counted once per list of pods.
+ * A webhook keeps one for its model: the lists are the pod lists of the model's classes, and a
+ * class the model after a review shares with the model before keeps its list (any change to
+ * one of its pods makes a new one), so a summary names only the pods of the classes a change
+ * made again, not the 10,000 sources a deleted policy opens its pods to.
+ */
+export class WorkloadNames {
+  private readonly byPod = new WeakMap<PodIdentity, string>();
+  private readonly byList = new WeakMap<readonly string[], readonly WorkloadCount[]>();
+
+  constructor(readonly identify: (key: string) => PodIdentity | undefined) {}
+
+  /** The workload of a pod; a pod it does not know is named by its `namespace/name`. */
+  name(key: string): string {
+    const id = this.identify(key);
+    if (!id) return key;
+    let text = this.byPod.get(id);
+    if (text === undefined) this.byPod.set(id, (text = workloadOf(id).text));
+    return text;
   }
-  return [...counts.entries()].map(([text, n]) => ({ text, pods: n })).sort((a, b) => b.pods - a.pods || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+
+  /** Pods per workload of a list, in the order met (the same list object answers from memory). */
+  count(pods: readonly string[]): readonly WorkloadCount[] {
+    let counts = this.byList.get(pods);
+    if (!counts) {
+      const byName = new Map<string, number>();
+      for (const key of pods) {
+        const w = this.name(key);
+        byName.set(w, (byName.get(w) ?? 0) + 1);
+      }
+      counts = [...byName].map(([workload, n]) => ({ workload, pods: n }));
+      this.byList.set(pods, counts);
+    }
+    return counts;
+  }
+}
+
+export interface WorkloadCount {
+  readonly workload: string;
+  readonly pods: number;
+}
+
+/** Workload names of pods, most pods first (then by name), with their pod counts. */
+export function workloadsOf(pods: readonly string[], names: WorkloadNames): { text: string; pods: number }[] {
+  return names.count(pods).map((c) => ({ text: c.workload, pods: c.pods })).sort((a, b) => b.pods - a.pods || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
 }

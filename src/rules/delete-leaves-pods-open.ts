@@ -21,6 +21,6 @@ export const deleteLeavesPodsOpen = defineRule<{ minPods: number }, 'needs'>({
     if (!impact) return [];
     const open = impact.analysis.opened.ingress;
     if (open.length < params.minPods) return [];
-    return [{ field: 'metadata', message: `leaves ${open.length} pods with no policy isolating their ingress (${workloadList(open, impact.identify, 90)})` }];
+    return [{ field: 'metadata', message: `leaves ${open.length} pods with no policy isolating their ingress (${workloadList(open, impact.names, 90)})` }];
   },
 });

@@ -23,12 +23,12 @@ export const impactCutsExistingFlows = defineRule<{ threshold: number }, 'needs'
   }),
   check(_np, { params, impact, operation }) {
     if (!impact) return [];
-    const { analysis, identify } = impact;
+    const { analysis, names } = impact;
     if (analysis.lostCount <= params.threshold) return [];
     const sources = distinctPods(analysis.lost, 'from');
     const targets = distinctPods(analysis.lost, 'to');
     const over = params.threshold > 0 ? ` (threshold ${params.threshold})` : '';
     const head = `cuts ${analysis.lostCount} flows allowed today${over}, ${sources} sources to ${targets} pods: `;
-    return [{ field: operation === 'DELETE' ? 'metadata' : 'spec', message: head + flowList(analysis.lost, identify, Math.max(40, 150 - head.length)) }];
+    return [{ field: operation === 'DELETE' ? 'metadata' : 'spec', message: head + flowList(analysis.lost, names, Math.max(40, 150 - head.length)) }];
   },
 });

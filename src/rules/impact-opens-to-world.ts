@@ -25,16 +25,16 @@ export const impactOpensToWorld = defineRule<{ reach: (typeof REACH)[number][] }
   }),
   check(np, { impact, operation, params }) {
     if (!impact) return [];
-    const { analysis, identify } = impact;
+    const { analysis, names } = impact;
     const field = operation === 'DELETE' ? 'metadata' : np.spec?.ingress?.length ? 'spec.ingress' : 'spec';
     const out: RuleFinding[] = [];
     const world = analysis.reach.world;
     if (params.reach.includes('world') && world.length > 0) {
-      out.push({ field, message: `lets every address outside the cluster reach ${world.length} pods that it could not reach before (${workloadList(world, identify, 70)})` });
+      out.push({ field, message: `lets every address outside the cluster reach ${world.length} pods that it could not reach before (${workloadList(world, names, 70)})` });
     }
     const every = analysis.reach.everyNamespace;
     if (params.reach.includes('every-namespace') && every.length > 0) {
-      out.push({ field, message: `lets pods of every namespace reach ${every.length} pods that they could not all reach before (${workloadList(every, identify, 70)})` });
+      out.push({ field, message: `lets pods of every namespace reach ${every.length} pods that they could not all reach before (${workloadList(every, names, 70)})` });
     }
     return out;
   },
