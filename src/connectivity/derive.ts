@@ -46,8 +46,8 @@ export interface DeriveOptions {
 /** Answers from its own entries first (null: gone), then from the base. */
 class Layered<V> implements Lookup<V> {
   constructor(
-    private readonly own: ReadonlyMap<string, V | null>,
-    private readonly base: Lookup<V>,
+    readonly own: ReadonlyMap<string, V | null>,
+    readonly base: ReadonlyMap<string, V>,
   ) {}
 
   get(key: string): V | undefined {
@@ -58,7 +58,7 @@ class Layered<V> implements Lookup<V> {
 
   /** Every entry, flat. */
   entries(): Map<string, V> {
-    const out = this.base instanceof Layered ? this.base.entries() : new Map(this.base as ReadonlyMap<string, V>);
+    const out = new Map(this.base);
     for (const [k, v] of this.own) {
       if (v === null) out.delete(k);
       else out.set(k, v);
@@ -67,10 +67,51 @@ class Layered<V> implements Lookup<V> {
   }
 }
 
+/**
+ * A line of derived models (the webhook's, one per informer change) keeps one layer of changes
+ * over a flat map, merged at each step, and flattens it only when the layer has grown to an
+ * eighth of the map: a pod event costs the entries changed since the last flattening, not a
+ * copy of 10,000 entries, and a lookup never walks more than one layer.
+ */
+const FLATTEN_AT = 1 / 8;
+
 function lookup<V>(own: Map<string, V | null>, base: Lookup<V>, layered: boolean): Lookup<V> {
   if (own.size === 0) return base;
-  const l = new Layered(own, base);
-  return layered ? l : l.entries();
+  // A model for one review: a layer over whatever its base is (at most two deep).
+  if (layered) return new OneReviewLayer(own, base);
+  // Derived from a model made for one review (rare: tests, the CLI): flattened first.
+  const flat = base instanceof Layered ? base.base : base instanceof OneReviewLayer ? base.entries() : (base as ReadonlyMap<string, V>);
+  let merged = own;
+  if (base instanceof Layered) {
+    merged = new Map(base.own);
+    for (const [k, v] of own) merged.set(k, v);
+  }
+  const l = new Layered(merged, flat);
+  return merged.size > Math.max(64, flat.size * FLATTEN_AT) ? l.entries() : l;
+}
+
+/** A layer over any lookup, for a model that lives for one review and is never derived from. */
+class OneReviewLayer<V> implements Lookup<V> {
+  constructor(
+    private readonly own: ReadonlyMap<string, V | null>,
+    private readonly base: Lookup<V>,
+  ) {}
+
+  get(key: string): V | undefined {
+    const v = this.own.get(key);
+    if (v !== undefined) return v ?? undefined;
+    return this.base.get(key);
+  }
+
+  entries(): Map<string, V> {
+    const b = this.base;
+    const out = b instanceof Layered || b instanceof OneReviewLayer ? b.entries() : new Map(b as ReadonlyMap<string, V>);
+    for (const [k, v] of this.own) {
+      if (v === null) out.delete(k);
+      else out.set(k, v);
+    }
+    return out;
+  }
 }
 
 function npKey(np: NetworkPolicy): string {
@@ -229,17 +270,21 @@ export function deriveModel(base: ConnectivityModel, changes: ModelChanges, opti
 
   let pods = p.pods;
   if (podOwn.size > 0) {
-    const gone = new Set([...podOwn].filter(([, v]) => v === null).map(([k]) => k));
-    const seen = new Set<string>();
+    // By object, not by key: no key string made for each of the 10,000 pods kept.
+    const replacing = new Map<SnapshotPod, SnapshotPod | null>();
+    const added: SnapshotPod[] = [];
+    for (const [key, pod] of podOwn) {
+      const old = p.byKey.get(key);
+      if (old) replacing.set(old, pod);
+      else if (pod) added.push(pod);
+    }
     const next: SnapshotPod[] = [];
     for (const pod of p.pods) {
-      const key = podKey(pod);
-      if (gone.has(key)) continue;
-      const replacement = podOwn.get(key);
-      next.push(replacement ?? pod);
-      seen.add(key);
+      const replacement = replacing.get(pod);
+      if (replacement === undefined) next.push(pod);
+      else if (replacement !== null) next.push(replacement);
     }
-    for (const [key, pod] of podOwn) if (pod && !seen.has(key)) next.push(pod);
+    for (const pod of added) next.push(pod);
     pods = next;
   }
 

@@ -45,7 +45,8 @@ export interface SyncResult {
 interface Seen {
   readonly model: ConnectivityModel;
   readonly podList: readonly PodInfo[];
-  readonly pods: ReadonlyMap<string, PodInfo>;
+  /** The view's pod list of each namespace with pods, as last seen (by identity). */
+  readonly podLists: ReadonlyMap<string, readonly PodInfo[]>;
   readonly namespaceList: readonly NamespaceInfo[];
   readonly namespaces: ReadonlyMap<string, NamespaceInfo>;
   readonly policyList: readonly NetworkPolicy[];
@@ -53,10 +54,20 @@ interface Seen {
   readonly cnps: readonly ClusterNetworkPolicy[];
 }
 
+interface PodChanges {
+  readonly upserts: readonly PodInfo[];
+  readonly deletes: readonly string[];
+  readonly podLists: ReadonlyMap<string, readonly PodInfo[]>;
+}
+
 const NO_CNPS: readonly ClusterNetworkPolicy[] = Object.freeze([]);
 
 function snapshotPod(p: PodInfo): SnapshotPod {
   return { namespace: p.namespace, name: p.name, labels: p.labels, ips: p.ips ?? [], hostNetwork: p.hostNetwork, ports: p.ports, ...(p.node ? { node: p.node } : {}) };
+}
+
+function podKeyOf(p: PodInfo): string {
+  return `${p.namespace}/${p.name}`;
 }
 
 function npKey(np: NetworkPolicy): string {
@@ -79,6 +90,8 @@ function changesOf<T>(last: ReadonlyMap<string, T>, next: readonly T[], keyOf: (
 
 export class LiveImpact implements ImpactProvider {
   private seen: Seen | undefined;
+  /** The pods of the last synced model by `namespace/name`, changed in place as the model is. */
+  private readonly pods = new Map<string, PodInfo>();
   /** Models built from scratch, and models derived by changes (for tests, logs and metrics). */
   builds = 0;
   derivations = 0;
@@ -87,6 +100,53 @@ export class LiveImpact implements ImpactProvider {
     private readonly view: ClusterView,
     private readonly options: LiveImpactOptions,
   ) {}
+
+  /**
+   * The view's pod list of every namespace that has pods. The informer and static views keep a
+   * namespace's list (the same array) until one of its pods changes, which is what lets a sync
+   * look at the namespaces that changed rather than at every pod.
+   */
+  private podListsOf(names: Iterable<string>): Map<string, readonly PodInfo[]> {
+    const lists = new Map<string, readonly PodInfo[]>();
+    for (const name of names) {
+      if (lists.has(name)) continue;
+      const list = this.view.pods(name);
+      if (list.length > 0) lists.set(name, list);
+    }
+    return lists;
+  }
+
+  /**
+   * The pods that changed since `last`: namespace by namespace, only where the view's list of the
+   * namespace is not the one last seen; every pod when the namespaces do not account for all the
+   * pods (pods of a namespace the view does not list yet).
+   */
+  private podChanges(last: Seen, podList: readonly PodInfo[]): PodChanges {
+    const names = new Set(last.podLists.keys());
+    for (const ns of this.view.namespaces()) names.add(ns.name);
+    const podLists = this.podListsOf(names);
+    let covered = 0;
+    for (const list of podLists.values()) covered += list.length;
+    if (covered !== podList.length) {
+      const all = changesOf(this.pods, podList, podKeyOf);
+      return { upserts: all.upserts, deletes: all.deletes, podLists: this.podListsOf(podList.map((p) => p.namespace)) };
+    }
+    const upserts: PodInfo[] = [];
+    const deletes: string[] = [];
+    for (const name of names) {
+      const now = podLists.get(name);
+      const was = last.podLists.get(name);
+      if (now === was) continue;
+      const before = new Map<string, PodInfo>();
+      for (const p of was ?? []) before.set(p.name, p);
+      for (const p of now ?? []) {
+        if (before.get(p.name) !== p) upserts.push(p);
+        before.delete(p.name);
+      }
+      for (const gone of before.values()) deletes.push(podKeyOf(gone));
+    }
+    return { upserts, deletes, podLists };
+  }
 
   /** Brings the model up to date with the view (nothing when the view is not ready). */
   sync(): SyncResult {
@@ -99,14 +159,17 @@ export class LiveImpact implements ImpactProvider {
     if (last && last.podList === podList && last.namespaceList === namespaceList && last.policyList === policyList && last.cnps === cnps) {
       return { kind: 'unchanged', ms: this.options.now() - started };
     }
-    const pods = last ? changesOf(last.pods, podList, (p) => `${p.namespace}/${p.name}`) : undefined;
+    const pods = last && last.podList !== podList ? this.podChanges(last, podList) : undefined;
     // A relist replaces every object: deriving by all of them would cost more than a build.
     const podChanges = pods ? pods.upserts.length + pods.deletes.length : 0;
-    if (!last || last.cnps !== cnps || !pods || (podChanges > podList.length / 2 && podChanges > (this.options.rebuildAbove ?? 1000))) {
+    if (!last || last.cnps !== cnps || (podChanges > podList.length / 2 && podChanges > (this.options.rebuildAbove ?? 1000))) {
+      const model = ConnectivityModel.build(snapshotFromClusterView(this.view));
+      this.pods.clear();
+      for (const p of podList) this.pods.set(podKeyOf(p), p);
       this.seen = {
-        model: ConnectivityModel.build(snapshotFromClusterView(this.view)),
+        model,
         podList,
-        pods: new Map(podList.map((p) => [`${p.namespace}/${p.name}`, p])),
+        podLists: this.podListsOf(podList.map((p) => p.namespace)),
         namespaceList,
         namespaces: new Map(namespaceList.map((n) => [n.name, n])),
         policyList,
@@ -119,16 +182,20 @@ export class LiveImpact implements ImpactProvider {
     const namespaces = last.namespaceList === namespaceList ? undefined : changesOf(last.namespaces, namespaceList, (n) => n.name);
     const policies = last.policyList === policyList ? undefined : changesOf(last.policies, policyList, npKey);
     const changes: ModelChanges = {
-      pods: pods.upserts.map(snapshotPod),
-      deletePods: pods.deletes,
+      ...(pods ? { pods: pods.upserts.map(snapshotPod), deletePods: pods.deletes } : {}),
       ...(namespaces ? { namespaces: namespaces.upserts, deleteNamespaces: namespaces.deletes } : {}),
       ...(policies ? { networkPolicies: policies.upserts, deleteNetworkPolicies: policies.deletes } : {}),
     };
-    const changed = pods.upserts.length + pods.deletes.length + (namespaces ? namespaces.upserts.length + namespaces.deletes.length : 0) + (policies ? policies.upserts.length + policies.deletes.length : 0);
+    const changed = podChanges + (namespaces ? namespaces.upserts.length + namespaces.deletes.length : 0) + (policies ? policies.upserts.length + policies.deletes.length : 0);
+    const model = changed > 0 ? deriveModel(last.model, changes) : last.model;
+    if (pods) {
+      for (const key of pods.deletes) this.pods.delete(key);
+      for (const p of pods.upserts) this.pods.set(podKeyOf(p), p);
+    }
     this.seen = {
-      model: changed > 0 ? deriveModel(last.model, changes) : last.model,
+      model,
       podList,
-      pods: pods.byKey,
+      podLists: pods?.podLists ?? last.podLists,
       namespaceList,
       namespaces: namespaces?.byKey ?? last.namespaces,
       policyList,
@@ -145,7 +212,7 @@ export class LiveImpact implements ImpactProvider {
   }
 
   /** Pods by `namespace/name`, for naming workloads in the summary. */
-  identify = (key: string): PodInfo | undefined => this.seen?.pods.get(key);
+  identify = (key: string): PodInfo | undefined => this.pods.get(key);
 
   /**
    * Workload names for every review of this view: its memory is keyed by pod objects and by the

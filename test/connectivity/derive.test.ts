@@ -149,6 +149,26 @@ t.test('a derived model answers as the model built from the changed snapshot', a
   t.ok(changedVerdicts > 100, `the changes change verdicts (${changedVerdicts} pod pairs on 80/TCP)`);
 });
 
+t.test('a long line of derived models (an informer feed: one derivation per event) answers as built', async (t) => {
+  // Each derivation merges its changes into one layer over a flat map, and flattens the layer
+  // when it has grown: thirty steps of up to four edits cross that point on these clusters.
+  let compared = 0;
+  fc.assert(
+    fc.property(clusterArb, fc.array(changesArb, { minLength: 20, maxLength: 30 }), (c, steps) => {
+      let snap = toSnapshot(c);
+      let model = ConnectivityModel.build(snap);
+      steps.forEach((spec, i) => {
+        const next = changesFor(snap, spec, i + 1);
+        model = deriveModel(model, next.changes);
+        snap = next.after;
+        if (i % 10 === 9 || i === steps.length - 1) compared += compare(model, ConnectivityModel.build(snap), snap);
+      });
+    }),
+    { seed: 20261203, numRuns: 25 },
+  );
+  t.ok(compared > 5000, `compared ${compared} flows along the lines`);
+});
+
 t.test('a new ipBlock splits a class: pods it admits and pods it does not answer differently', async (t) => {
   const pod = (name: string, ip: string): SnapshotPod => ({ namespace: 'x', name, labels: { app: 'a' }, ips: [ip], hostNetwork: false, ports: [{ containerPort: 80, protocol: 'TCP' }] });
   const snap: ConnectivitySnapshot = { namespaces: [{ name: 'x', labels: { 'kubernetes.io/metadata.name': 'x' } }], pods: [pod('in', '10.0.1.1'), pod('out', '10.0.2.1'), pod('dst', '10.0.3.1')], networkPolicies: [] };
