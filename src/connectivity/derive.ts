@@ -304,5 +304,6 @@ export function deriveModel(base: ConnectivityModel, changes: ModelChanges, opti
     blocks: table.blocks,
     namespaceLabels,
     addresses: p.addresses,
+    ...(layered ? { derivedFrom: { parts: p, replaced } } : {}),
   });
 }

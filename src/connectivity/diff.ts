@@ -126,10 +126,15 @@ function groups(before: ConnectivityModel, after: ConnectivityModel, pods: reado
 function allGroups(before: ConnectivityModel, after: ConnectivityModel): Group[] {
   const out: Group[] = [];
   const split: string[] = [];
+  const from = after.parts.derivedFrom;
+  const replaced = from?.parts === before.parts ? from.replaced : undefined;
   for (const cls of before.classes) {
     const first = cls.pods[0];
-    if (first !== undefined && after.classOf(first) === cls) out.push({ before: { kind: 'pod', cls }, after: { kind: 'pod', cls }, pods: cls.pods });
-    else split.push(...cls.pods);
+    const shared = replaced ? !replaced.has(cls) : first !== undefined && after.classOf(first) === cls;
+    if (shared) {
+      const party: Party = { kind: 'pod', cls };
+      out.push({ before: party, after: party, pods: cls.pods });
+    } else split.push(...cls.pods);
   }
   return [...out, ...groups(before, after, split)];
 }

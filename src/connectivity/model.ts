@@ -58,6 +58,13 @@ export interface ModelParts {
   readonly namespaceLabels: ReadonlyMap<string, Labels>;
   /** Parsed pod IPs, by pod object: shared along a line of derived models, so IPs are parsed once. */
   readonly addresses: WeakMap<SnapshotPod, ParsedRange[]>;
+  /**
+   * For a model made for one review (derived with `layered`): the model it came from and that
+   * model's classes it replaced; every other class of that model is this one's too, with the
+   * same pods. Lets a diff against the base skip asking pod by pod. Never set along a line of
+   * derived models, which would keep every model of the line alive.
+   */
+  readonly derivedFrom?: { readonly parts: ModelParts; readonly replaced: ReadonlySet<PodClass> };
 }
 
 export class ConnectivityModel {

@@ -141,7 +141,7 @@ export function summarizeImpact(report: ImpactAnalysis, options: SummaryOptions)
   if (report.opened.ingress.length > 0) first.push(isolationPhrase('opens', 'ingress: no NetworkPolicy isolates them any more', report.opened.ingress, names));
   if (report.opened.egress.length > 0) first.push(isolationPhrase('opens', 'egress: no NetworkPolicy isolates them any more', report.opened.egress, names));
   if (report.lostCount > 0) {
-    const sources = distinctPods(report.lost, 'from');
+    const sources = report.lostSources;
     const lead = `${plural(report.lostCount, 'flow')} lost, ${plural(sources, 'source')} that can connect today lose${sources === 1 ? 's' : ''} access: `;
     const used = head.length + 1 + first.join('; ').length + 2 + lead.length;
     first.push(lead + flowList(report.lost, names, Math.max(60, LINE_LIMIT - used)));
@@ -151,7 +151,7 @@ export function summarizeImpact(report: ImpactAnalysis, options: SummaryOptions)
   if (report.reach.world.length > 0) second.push(`newly reachable from outside the cluster: ${plural(report.reach.world.length, 'pod')} (${workloadList(report.reach.world, names, 50)})`);
   if (report.reach.everyNamespace.length > 0) second.push(`newly reachable from every namespace: ${plural(report.reach.everyNamespace.length, 'pod')} (${workloadList(report.reach.everyNamespace, names, 50)})`);
   if (report.gainedCount > 0) {
-    const lead = `${plural(report.gainedCount, 'flow')} gained from ${plural(distinctPods(report.gained, 'from'), 'source')}: `;
+    const lead = `${plural(report.gainedCount, 'flow')} gained from ${plural(report.gainedSources, 'source')}: `;
     const used = head.length + 1 + second.join('; ').length + 2 + lead.length;
     second.push(lead + flowList(report.gained, names, Math.max(60, LINE_LIMIT - used)));
   }

@@ -65,6 +65,9 @@ export interface ImpactAnalysis {
   /** Flows (pod pairs per port) in `lost` / `gained`. */
   readonly lostCount: number;
   readonly gainedCount: number;
+  /** Distinct source pods of the flows in `lost` / `gained`. */
+  readonly lostSources: number;
+  readonly gainedSources: number;
   readonly isolated: PodsByDirection;
   readonly opened: PodsByDirection;
   readonly withoutPorts: readonly string[];

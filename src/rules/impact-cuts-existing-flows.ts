@@ -25,7 +25,7 @@ export const impactCutsExistingFlows = defineRule<{ threshold: number }, 'needs'
     if (!impact) return [];
     const { analysis, names } = impact;
     if (analysis.lostCount <= params.threshold) return [];
-    const sources = distinctPods(analysis.lost, 'from');
+    const sources = analysis.lostSources;
     const targets = distinctPods(analysis.lost, 'to');
     const over = params.threshold > 0 ? ` (threshold ${params.threshold})` : '';
     const head = `cuts ${analysis.lostCount} flows allowed today${over}, ${sources} sources to ${targets} pods: `;

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import t from 'tap';
 import { ConnectivityModel, type ConnectivitySnapshot, diffConnectivity, withPolicyChanges } from '../../src/connectivity/index.js';
-import { computeImpact } from '../../src/impact/compute.js';
+import { analyzeImpact, computeImpact } from '../../src/impact/compute.js';
 import type { PolicyChange } from '../../src/impact/types.js';
 import type { LabelSelector, NetworkPolicyPeer } from '../../src/k8s/types.js';
 import { e2eSnapshot, np, ns, pod } from '../helpers/connectivity.js';
@@ -48,8 +48,11 @@ t.test('restricted to the touched pods, the impact equals the unrestricted diffe
       const before = ConnectivityModel.build(snapshot);
       const after = ConnectivityModel.build(withPolicyChanges(snapshot, change.operation === 'DELETE' ? { deleteNetworkPolicies: [change.key] } : { networkPolicies: [change.policy] }));
       const full = diffConnectivity(before, after, probes ? { probes } : {});
+      const analysis = analyzeImpact(before, [change], probes ? { probes } : {});
       runs++;
       return (
+        analysis?.lostSources === new Set(full.lost.map((f) => f.from)).size &&
+        analysis.gainedSources === new Set(full.gained.map((f) => f.from)).size &&
         JSON.stringify(flowIds(report.lost)) === JSON.stringify(flowIds(full.lost)) &&
         JSON.stringify(flowIds(report.gained)) === JSON.stringify(flowIds(full.gained)) &&
         JSON.stringify(report.isolated) === JSON.stringify(full.isolated) &&
