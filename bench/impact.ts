@@ -21,7 +21,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Request } from 'autocannon';
-import type { ClusterView, NamespaceInfo, PodInfo } from '../src/cluster/view.js';
+import type { ClusterView } from '../src/cluster/view.js';
 import type { ConnectivitySnapshot } from '../src/connectivity/index.js';
 import type { ImpactAnalysis, PolicyChange } from '../src/impact/types.js';
 import type { NetworkPolicy } from '../src/k8s/types.js';
@@ -38,6 +38,8 @@ import { cpuSeconds, ensureCertificates, startGuard } from './lib/servers.js';
 const { staticClusterView } = await fromDist<typeof import('../src/cluster/static.js')>('cluster/static.js');
 const { LiveImpact } = await fromDist<typeof import('../src/impact/live.js')>('impact/live.js');
 const { ConnectivityModel, snapshotFromClusterView } = await fromDist<typeof import('../src/connectivity/index.js')>('connectivity/index.js');
+const { ClusterStore, clusterViewOf } = await fromDist<typeof import('../src/cluster/store.js')>('cluster/store.js');
+const { projectorFor } = await fromDist<typeof import('../src/cluster/projection.js')>('cluster/projection.js');
 
 const RUNS = envNumber('BENCH_IMPACT_RUNS', 200);
 const SECONDS = envNumber('BENCH_IMPACT_SECONDS', 30);
@@ -95,12 +97,25 @@ function time<T>(fn: () => T): { ms: number; value: T } {
   return { ms: performance.now() - t0, value };
 }
 
-/** A view over the static one whose pod list can be replaced, as the informers' store replaces it. */
-function mutableView(base: ClusterView): ClusterView & { podList: readonly PodInfo[] } {
-  const view = Object.create(base) as ClusterView & { podList: readonly PodInfo[] };
-  view.podList = base.pods();
-  view.pods = (namespace?: string) => (namespace === undefined ? view.podList : view.podList.filter((p) => p.namespace === namespace));
-  return view;
+type Projectable = Parameters<typeof projectorFor>[0];
+
+/**
+ * The objects in the informers' store, behind the view the webhook reads: an event changes one
+ * entry, and the store's lists change identity only for the namespace it touched, as they do
+ * when the informers apply a watch event.
+ */
+function storeView(objects: ReturnType<typeof manifests>): { view: ClusterView; put(resource: Projectable, object: object): void; remove(resource: Projectable, namespace: string, name: string): void } {
+  const store = new ClusterStore();
+  const put = (resource: Projectable, object: object) => {
+    const projected = projectorFor(resource, store.intern)(object);
+    if (!projected.ok || projected.value === undefined) throw new Error(`${resource}: ${projected.ok ? 'left out' : projected.reason}`);
+    (store.indexes[resource] as { set(ns: string, name: string, v: unknown): void }).set(projected.namespace, projected.name, projected.value);
+  };
+  for (const n of objects.namespaces) put('namespaces', n);
+  for (const p of objects.pods) put('pods', p);
+  for (const p of objects.policies) put('networkpolicies', p);
+  const view = clusterViewOf(store, { source: 'bench', ready: () => true, status: () => ({ synced: true, ageSeconds: 0, counts: store.counts() }) });
+  return { view, put, remove: (resource, namespace, name) => void store.indexes[resource].delete(namespace, name) };
 }
 
 async function part1(objects: ReturnType<typeof manifests>) {
@@ -134,22 +149,26 @@ async function part1(objects: ReturnType<typeof manifests>) {
   });
 
   // Keeping the model current: one pod event, a rollout of 30 pods, against a build from scratch.
-  const mv = mutableView(view);
-  const sync = new LiveImpact(mv, { now: () => performance.now() });
+  const fed = storeView(objects);
+  const sync = new LiveImpact(fed.view, { now: () => performance.now() });
   sync.sync();
-  const pods = mv.podList;
+  const pods = objects.pods as { metadata: { name: string; namespace: string }; status: { podIP: string; podIPs: { ip: string }[] } }[];
   const oneEvent: number[] = [];
   const rollout: number[] = [];
   for (let i = 0; i < 30; i++) {
     const victim = pods[(i * 331) % pods.length]!;
-    mv.podList = pods.map((p) => (p === victim ? { ...p, ips: [`10.250.0.${i}`] } : p));
+    fed.put('pods', { ...victim, status: { ...victim.status, podIP: `10.250.0.${i}`, podIPs: [{ ip: `10.250.0.${i}` }] } });
     const used = process.cpuUsage();
-    sync.sync();
+    const one = sync.sync();
     const spent = process.cpuUsage(used);
+    if (one.kind !== 'derived') throw new Error(`a pod event: ${one.kind}`);
     oneEvent.push((spent.user + spent.system) / 1000);
     const start = (i * 97) % (pods.length - 30);
-    const replaced = new Set(pods.slice(start, start + 30));
-    mv.podList = pods.map((p) => (replaced.has(p) ? { ...p, name: `${p.name}-r${i}`, ips: [`10.251.${i}.${pods.indexOf(p) % 250}`] } : p));
+    for (const [j, p] of pods.slice(start, start + 30).entries()) {
+      fed.remove('pods', p.metadata.namespace, p.metadata.name);
+      const ip = `10.251.${i}.${j}`;
+      fed.put('pods', { ...p, metadata: { ...p.metadata, name: `${p.metadata.name}-r${i}` }, status: { ...p.status, podIP: ip, podIPs: [{ ip }] } });
+    }
     const used2 = process.cpuUsage();
     sync.sync();
     const spent2 = process.cpuUsage(used2);

@@ -80,6 +80,7 @@ export class ConnectivityModel {
   private readonly blocks: readonly Block[];
   /** For derive.ts: what a model derived from this one starts from. */
   readonly parts: ModelParts;
+  private byNamespace: ReadonlyMap<string, readonly PodClass[]> | undefined;
 
   private constructor(parts: ModelParts) {
     this.parts = parts;
@@ -123,6 +124,21 @@ export class ConnectivityModel {
   /** A model from parts (derive.ts); the parts must be consistent. */
   static assemble(parts: ModelParts): ConnectivityModel {
     return new ConnectivityModel(parts);
+  }
+
+  /** Classes of pods on the pod network (not host-network), by namespace; worked out once per model. */
+  podClassesByNamespace(): ReadonlyMap<string, readonly PodClass[]> {
+    if (!this.byNamespace) {
+      const out = new Map<string, PodClass[]>();
+      for (const cls of this.classes) {
+        if (cls.hostNetwork) continue;
+        const list = out.get(cls.namespace);
+        if (list) list.push(cls);
+        else out.set(cls.namespace, [cls]);
+      }
+      this.byNamespace = out;
+    }
+    return this.byNamespace;
   }
 
   pod(key: string): SnapshotPod | undefined {

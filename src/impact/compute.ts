@@ -86,16 +86,6 @@ function everyNamespaceReaches(model: ConnectivityModel, cls: PodClass, probes: 
   return true;
 }
 
-function classesByNamespace(model: ConnectivityModel): Map<string, PodClass[]> {
-  const out = new Map<string, PodClass[]>();
-  for (const cls of model.classes) {
-    if (cls.hostNetwork) continue;
-    const list = out.get(cls.namespace);
-    if (list) list.push(cls);
-    else out.set(cls.namespace, [cls]);
-  }
-  return out;
-}
 
 /** Distinct pods of the groups' sources, each list counted once. */
 function sourceLists(groups: readonly FlowGroup[]): Set<readonly string[]> {
@@ -171,8 +161,7 @@ export function analyzeImpact(before: ConnectivityModel, changes: readonly Polic
   const withoutPorts: string[] = [];
   const world: string[] = [];
   const everyNamespace: string[] = [];
-  const beforeNs = classesByNamespace(before);
-  const afterNs = classesByNamespace(after);
+
   const seen = new Map<string, { world: boolean; every: boolean }>();
   for (const key of [...touched.ingress].sort()) {
     const a = after.classOf(key);
@@ -187,7 +176,7 @@ export function analyzeImpact(before: ConnectivityModel, changes: readonly Polic
       const ps = probes ?? declaredProbes(after, [{ pod: key }]);
       answer = {
         world: worldReaches(after, a, ps) && !worldReaches(before, b, ps),
-        every: everyNamespaceReaches(after, a, ps, afterNs) && !everyNamespaceReaches(before, b, ps, beforeNs),
+        every: everyNamespaceReaches(after, a, ps, after.podClassesByNamespace()) && !everyNamespaceReaches(before, b, ps, before.podClassesByNamespace()),
       };
       seen.set(id, answer);
     }

@@ -61,8 +61,12 @@ function flowGroups(groups: readonly FlowGroup[], names: WorkloadNames): { items
   // Source workload, then destination workload: no key string built per pair of a group.
   const byPair = new Map<string, Map<string, PairFlows>>();
   const all: PairFlows[] = [];
+  const portTexts = new Map<string, Map<number, string>>();
   for (const g of groups) {
-    const port = `${g.port}/${g.protocol}`;
+    let texts = portTexts.get(g.protocol);
+    if (!texts) portTexts.set(g.protocol, (texts = new Map()));
+    let port = texts.get(g.port);
+    if (port === undefined) texts.set(g.port, (port = `${g.port}/${g.protocol}`));
     const targets = names.count(g.to);
     for (const source of names.count(g.from)) {
       let row = byPair.get(source.workload);
