@@ -94,7 +94,11 @@ export interface ClusterView {
   /** Labels of a namespace, or undefined when the namespace is unknown. */
   namespaceLabels(name: string): Readonly<Record<string, string>> | undefined;
   namespaces(): readonly NamespaceInfo[];
-  /** Pods of one namespace, or of all when omitted. */
+  /**
+   * Pods of one namespace, or of all when omitted. The store's views return the same array until
+   * a pod of it changes, which the impact's model relies on to look only at namespaces that
+   * changed (a view that makes a new array each time is answered right, only more slowly).
+   */
   pods(namespace?: string): readonly PodInfo[];
   services(namespace?: string): readonly ServiceInfo[];
   nodes(): readonly NodeInfo[];
