@@ -3,8 +3,9 @@
  * accepted by a server-side dry run, a real `helm install` + `helm upgrade` keeps the generated
  * certificate and caBundle (the chart's `lookup` only works against a server), the default
  * registers the validating webhook alone, an upgrade from a release that had the mutating webhook
- * removes its configuration, and the installed webhook configuration selects exactly the
- * namespaces it should.
+ * removes its configuration, the installed webhook configuration selects exactly the
+ * namespaces it should, and the PolicyReport CRDs are installed with a release when the cluster
+ * has none and left alone when another tool (Kyverno ships them) installed them first.
  *
  * Nothing runs the webhook pods here (no kubelet), so the Service has no endpoints: a NetworkPolicy
  * write in a reviewed namespace fails closed with "failed calling webhook", which is what shows
@@ -145,5 +146,55 @@ t.test('the chart on a real API server', async (t) => {
     await cluster.helm(['uninstall', RELEASE, '--namespace', ns], { check: true, timeoutMs: 120_000 });
     const left = await cluster.kubectl(['get', 'validatingwebhookconfigurations,mutatingwebhookconfigurations', '-o', 'name'], { check: true });
     t.equal(left.stdout.trim(), '', 'uninstall removes the webhook configuration');
+  });
+
+  t.test('report CRDs: installed with the release when absent, left alone when another tool installed them', async (t) => {
+    const release = 'npr';
+    const releaseNs = 'npg-reports';
+    const crds = ['policyreports.wgpolicyk8s.io', 'clusterpolicyreports.wgpolicyk8s.io'];
+    await createNamespace(cluster, releaseNs);
+    const crd = async (name: string) => {
+      const r = await cluster.kubectl(['get', 'crd', name, '-o', 'json']);
+      return r.code === 0 ? (JSON.parse(r.stdout) as { metadata: { labels?: Record<string, string>; annotations?: Record<string, string> } }) : undefined;
+    };
+    const removeCrds = async () => {
+      await cluster.kubectl(['delete', 'crd', ...crds, '--ignore-not-found', '--wait=true'], { check: true, timeoutMs: 60_000 });
+      await cluster.waitFor(async () => ((await Promise.all(crds.map(crd))).every((c) => c === undefined) ? true : undefined), { description: 'the report CRDs to be gone', timeoutMs: 60_000 });
+    };
+    const install = () => cluster.helm(['install', release, CHART, '--namespace', releaseNs], { timeoutMs: 120_000 });
+    const uninstall = () => cluster.helm(['uninstall', release, '--namespace', releaseNs], { check: true, timeoutMs: 120_000 });
+
+    // As Kyverno installs them: the same CRDs, its own labels, no Helm annotations of this release.
+    await removeCrds();
+    for (const name of crds) {
+      await cluster.kubectl(['apply', '-f', fileURLToPath(new URL(`files/report-crds/${name}.yaml`, `file://${CHART}`))], { check: true });
+      await cluster.kubectl(['label', 'crd', name, 'app.kubernetes.io/managed-by=kyverno'], { check: true });
+    }
+    const withKyverno = await install();
+    t.equal(withKyverno.code, 0, `helm install succeeds over CRDs another tool installed${withKyverno.stderr ? `: ${withKyverno.stderr}` : ''}`);
+    for (const name of crds) {
+      const c = await crd(name);
+      t.equal(c?.metadata.labels?.['app.kubernetes.io/managed-by'], 'kyverno', `${name} is still the other tool's`);
+      t.equal(c?.metadata.annotations?.['meta.helm.sh/release-name'], undefined, `${name} was not taken over by the release`);
+    }
+    await uninstall();
+    for (const name of crds) t.ok(await crd(name), `${name} stays when the release goes`);
+
+    // A cluster without them: the release installs them, upgrades keep them, uninstall keeps them.
+    await removeCrds();
+    const alone = await install();
+    t.equal(alone.code, 0, `helm install succeeds on a cluster without report CRDs${alone.stderr ? `: ${alone.stderr}` : ''}`);
+    for (const name of crds) {
+      const c = await crd(name);
+      t.equal(c?.metadata.annotations?.['meta.helm.sh/release-name'], release, `${name} installed by the release`);
+      t.equal(c?.metadata.annotations?.['helm.sh/resource-policy'], 'keep', `${name} marked to be kept on uninstall`);
+    }
+    const served = await cluster.waitFor(async () => ((await cluster.kubectl(['get', 'policyreports', '-A'])).code === 0 ? true : undefined), { description: 'PolicyReports to be served', timeoutMs: 30_000 });
+    t.ok(served, 'the API server serves PolicyReports');
+    const upgraded = await cluster.helm(['upgrade', release, CHART, '--namespace', releaseNs, '--set', 'replicas=1'], { timeoutMs: 120_000 });
+    t.equal(upgraded.code, 0, `an upgrade keeps managing its own CRDs${upgraded.stderr ? `: ${upgraded.stderr}` : ''}`);
+    t.equal((await crd(crds[0]!))?.metadata.annotations?.['meta.helm.sh/release-name'], release, 'still the release\'s after the upgrade');
+    await uninstall();
+    for (const name of crds) t.ok(await crd(name), `${name} kept on uninstall (other tools may write reports)`);
   });
 });
