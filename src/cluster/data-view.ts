@@ -60,6 +60,7 @@ export function viewFromData(data: ClusterViewData): ClusterView {
     nodes: data.nodes.length,
     networkpolicies: data.networkPolicies.length,
     daemonsets: data.daemonSets.length,
+    ...(data.clusterNetworkPolicies ? { clusternetworkpolicies: data.clusterNetworkPolicies.length } : {}),
   };
   const cnps = data.clusterNetworkPolicies;
   return {

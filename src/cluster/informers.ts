@@ -15,6 +15,11 @@
  * (1-30 s), so the caches come back by themselves within about that long after the API server
  * does. Every `resyncSeconds` each resource is relisted from scratch.
  *
+ * ClusterNetworkPolicies are an optional CRD: where the API server does not serve them (404) or
+ * the credentials may not read them (403), the view holds none, is ready all the same, asks again
+ * every watch window (a CRD installed later is picked up without a restart), and readiness()
+ * says so in its detail. A failing list of a served CRD is waited on like any other resource.
+ *
  * readiness() (for /readyz) is not `ready`: it fails only until the first complete sync. Later
  * staleness is reported in its detail but keeps it ok, because taking the webhook out of its
  * Service over a cache problem would turn a degraded review into an admission outage.
@@ -93,7 +98,7 @@ function keyOf(obj: unknown, namespaced: boolean): [string, string] | undefined 
   return [namespaced && typeof meta.namespace === 'string' ? meta.namespace : namespaced ? 'default' : '', meta.name];
 }
 
-const CLUSTER_SCOPED: ReadonlySet<ResourceName> = new Set(['namespaces', 'nodes', 'validatingwebhookconfigurations', 'mutatingwebhookconfigurations']);
+const CLUSTER_SCOPED: ReadonlySet<ResourceName> = new Set(['namespaces', 'nodes', 'validatingwebhookconfigurations', 'mutatingwebhookconfigurations', 'clusternetworkpolicies']);
 
 /** Where a reflector's objects go: projected on arrival into the store's index of that resource. */
 export function storeSink(store: ClusterStore, resource: ResourceName, logger: ClusterLogger): ReflectorSink {
@@ -102,7 +107,7 @@ export function storeSink(store: ClusterStore, resource: ResourceName, logger: C
     delete(ns: string, name: string): boolean;
     replaceAll(entries: Iterable<readonly [string, string, unknown]>): void;
   };
-  const skip = (obj: unknown, reason: string) => logger.warn({ resource, object: keyOf(obj, !CLUSTER_SCOPED.has(resource))?.join('/'), reason }, 'cluster cache: object not usable; left out');
+  const skip = (obj: unknown, reason: string) => logger.warn({ resource, object: keyOf(obj, !CLUSTER_SCOPED.has(resource))?.filter(Boolean).join('/'), reason }, 'cluster cache: object not usable; left out');
   return {
     stage() {
       if (resource === 'pods') store.renewInterner();
@@ -138,6 +143,12 @@ function lastErrorOf(reflectors: readonly Reflector[]): string | undefined {
   const latest = reflectors.filter((r) => r.lastError).sort((a, b) => b.lastError!.at - a.lastError!.at)[0];
   return latest ? `${latest.resource}: ${latest.lastError!.message}` : undefined;
 }
+/** Optional resources the view holds none of without having listed them: `; what, why` each. */
+const absencesOf = (reflectors: readonly Reflector[]) =>
+  reflectors
+    .filter((r) => r.absent)
+    .map((r) => `; ${r.resource} not read, taken as none: ${r.absent!.message}`)
+    .join('');
 const oldestOf = (reflectors: readonly Reflector[], now: number) =>
   reflectors.reduce<Reflector | undefined>((worst, r) => (!worst || ageOf(r, now) > ageOf(worst, now) ? r : worst), undefined);
 
@@ -156,7 +167,8 @@ function startReflectors(options: InformerClusterViewOptions, timing: ReflectorT
     (r) =>
       new Reflector({
         resource: r.resource,
-        path: r.path,
+        path: () => r.path,
+        ...(r.optional ? { optional: true } : {}),
         list: r.list,
         watch: watch.watch.bind(watch),
         sink: storeSink(store, r.resource, log),
@@ -236,7 +248,7 @@ function readinessOf(r: ReadinessInput): { ok: boolean; detail: string } {
   const c = s.counts;
   return {
     ok: true,
-    detail: `synced from ${r.origin}; cache age ${Math.round(s.ageSeconds)}s; ${c.namespaces} namespaces, ${c.pods} pods, ${c.services} services, ${c.networkpolicies} policies`,
+    detail: `synced from ${r.origin}; cache age ${Math.round(s.ageSeconds)}s; ${c.namespaces} namespaces, ${c.pods} pods, ${c.services} services, ${c.networkpolicies} policies, ${c.clusternetworkpolicies} ClusterNetworkPolicies${absencesOf(r.reflectors)}`,
   };
 }
 

@@ -4,7 +4,7 @@
  * not list, or that fails, is left out and named — the audit judges the rest; an API server that
  * cannot be reached at all is an error saying so.
  */
-import { ApiException, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { ApiException, type KubeConfig } from '@kubernetes/client-node';
 import { NpgError, describeError } from '../errors.js';
 import { apiClients, watchedResources } from './resources.js';
 import type { SourcedObject } from './static.js';
@@ -14,17 +14,6 @@ export interface LiveListing {
   /** Resources left out, with why (`forbidden`, an error). */
   readonly missing: { readonly what: string; readonly reason: string }[];
 }
-
-const KINDS: Record<string, [apiVersion: string, kind: string]> = {
-  namespaces: ['v1', 'Namespace'],
-  pods: ['v1', 'Pod'],
-  services: ['v1', 'Service'],
-  nodes: ['v1', 'Node'],
-  networkpolicies: ['networking.k8s.io/v1', 'NetworkPolicy'],
-  validatingwebhookconfigurations: ['admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration'],
-  mutatingwebhookconfigurations: ['admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration'],
-  daemonsets: ['apps/v1', 'DaemonSet'],
-};
 
 /** Resources without which the audit means nothing: failing to list them fails the audit. */
 const ESSENTIAL = new Set(['namespaces', 'pods', 'networkpolicies']);
@@ -49,33 +38,24 @@ export async function listLiveCluster(config: KubeConfig, server: string, timeou
   const missing: { what: string; reason: string }[] = [];
   const signal = AbortSignal.timeout(timeoutMs);
   for (const r of watchedResources(apiClients(config))) {
-    const [apiVersion, kind] = KINDS[r.resource]!;
+    const staged: SourcedObject[] = [];
     try {
       let _continue: string | undefined;
       do {
         const page = await r.list({ limit: 500, signal, ...(_continue ? { _continue } : {}) });
-        page.items.forEach((item, i) => objects.push({ object: { ...(item as object), apiVersion, kind }, origin: `${r.resource} item ${objects.length + i}` }));
+        // Read after the list: an optional resource's version is the one that answered.
+        const { apiVersion, kind } = r;
+        page.items.forEach((item) => staged.push({ object: { ...(item as object), apiVersion, kind }, origin: `${r.resource} item ${staged.length}` }));
         _continue = page.metadata?._continue || undefined;
       } while (_continue);
-    } catch (err) {
-      if (statusOf(err) === undefined) throw unreachable(server, err);
-      if (ESSENTIAL.has(r.resource) && statusOf(err) === 401) throw new NpgError('NPG_CLUSTER_CONFIG', `${server}: ${explain(r.resource, r.group, err)}`);
-      missing.push({ what: r.resource, reason: explain(r.resource, r.group, err) });
-    }
-  }
-  // ClusterNetworkPolicies: optional CRDs, newest served version first; none served is the normal case.
-  const custom = config.makeApiClient(CustomObjectsApi);
-  for (const version of ['v1beta1', 'v1alpha2']) {
-    try {
-      const list = (await custom.listClusterCustomObject({ group: 'policy.networking.k8s.io', version, plural: 'clusternetworkpolicies' })) as { items?: unknown[] };
-      (list.items ?? []).forEach((item, i) => objects.push({ object: { apiVersion: `policy.networking.k8s.io/${version}`, kind: 'ClusterNetworkPolicy', ...(item as object) }, origin: `clusternetworkpolicies item ${i}` }));
-      break;
+      objects.push(...staged);
     } catch (err) {
       const code = statusOf(err);
-      if (code === 404) continue;
       if (code === undefined) throw unreachable(server, err);
-      missing.push({ what: 'clusternetworkpolicies.policy.networking.k8s.io', reason: explain('clusternetworkpolicies', 'policy.networking.k8s.io', err) });
-      break;
+      if (r.optional && code === 404) continue; // an optional CRD that is not installed: none of them
+      if (ESSENTIAL.has(r.resource) && code === 401) throw new NpgError('NPG_CLUSTER_CONFIG', `${server}: ${explain(r.resource, r.group, err)}`);
+      // A CRD is named with its group (clusternetworkpolicies.policy.networking.k8s.io), as kubectl does.
+      missing.push({ what: r.optional ? `${r.resource}.${r.group}` : r.resource, reason: explain(r.resource, r.group, err) });
     }
   }
   return { objects, missing };

@@ -6,6 +6,8 @@
  * objects alike (their field names agree for every field read here, except NetworkPolicy's
  * `from`, which the models call `_from`).
  */
+import { decodeClusterNetworkPolicy } from '../k8s/cnp-decode.js';
+import { CNP_GROUP, CNP_VERSIONS, type ClusterNetworkPolicy } from '../k8s/cnp-types.js';
 import type { NetworkPolicy } from '../k8s/types.js';
 import { decodeNetworkPolicy } from '../netpol/decode.js';
 import { defaultNetworkPolicy } from '../netpol/defaults.js';
@@ -20,7 +22,8 @@ export type ResourceName =
   | 'networkpolicies'
   | 'validatingwebhookconfigurations'
   | 'mutatingwebhookconfigurations'
-  | 'daemonsets';
+  | 'daemonsets'
+  | 'clusternetworkpolicies';
 
 export interface ResourceValues {
   namespaces: NamespaceInfo;
@@ -31,6 +34,7 @@ export interface ResourceValues {
   validatingwebhookconfigurations: readonly WebhookInfo[];
   mutatingwebhookconfigurations: readonly WebhookInfo[];
   daemonsets: DaemonSetInfo;
+  clusternetworkpolicies: ClusterNetworkPolicy;
 }
 
 /**
@@ -338,6 +342,17 @@ export function projectDaemonSet(input: unknown, intern: Interner): Projected<Da
   });
 }
 
+/**
+ * A ClusterNetworkPolicy as the connectivity model reads it (cnp-types.ts: tier, priority,
+ * subject, rules; no status, no metadata but the name). What the CRD's schema would reject is
+ * unusable, as for a manifest.
+ */
+export function projectClusterNetworkPolicy(input: unknown): Projected<ClusterNetworkPolicy> {
+  const decoded = decodeClusterNetworkPolicy(input);
+  if (!decoded.ok) return { ok: false, reason: decoded.reason };
+  return { ok: true, namespace: '', name: decoded.value.name, value: Object.freeze(decoded.value) };
+}
+
 /** One projection per resource, with the interner where it helps. */
 export function projectorFor<R extends ResourceName>(resource: R, intern: Interner): (input: unknown) => Projected<ResourceValues[R]> {
   const table: { [K in ResourceName]: (input: unknown) => Projected<ResourceValues[K]> } = {
@@ -349,12 +364,16 @@ export function projectorFor<R extends ResourceName>(resource: R, intern: Intern
     validatingwebhookconfigurations: projectValidatingWebhooks,
     mutatingwebhookconfigurations: projectMutatingWebhooks,
     daemonsets: (i) => projectDaemonSet(i, intern),
+    clusternetworkpolicies: projectClusterNetworkPolicy,
   };
   return table[resource];
 }
 
-/** Kinds of manifests the static view reads, by API group (core is ''), and their resource. */
-export const KIND_RESOURCES: readonly { readonly group: string; readonly kind: string; readonly resource: ResourceName }[] = [
+/**
+ * Kinds of manifests the static view reads, by API group (core is ''), and their resource;
+ * `versions` where only some versions of the group are read.
+ */
+export const KIND_RESOURCES: readonly { readonly group: string; readonly kind: string; readonly resource: ResourceName; readonly versions?: readonly string[] }[] = [
   { group: '', kind: 'Namespace', resource: 'namespaces' },
   { group: '', kind: 'Pod', resource: 'pods' },
   { group: '', kind: 'Service', resource: 'services' },
@@ -363,10 +382,13 @@ export const KIND_RESOURCES: readonly { readonly group: string; readonly kind: s
   { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', resource: 'validatingwebhookconfigurations' },
   { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration', resource: 'mutatingwebhookconfigurations' },
   { group: 'apps', kind: 'DaemonSet', resource: 'daemonsets' },
+  { group: CNP_GROUP, kind: 'ClusterNetworkPolicy', resource: 'clusternetworkpolicies', versions: CNP_VERSIONS },
 ];
 
 /** The resource a manifest's apiVersion and kind name, or undefined for kinds the view ignores. */
 export function resourceOfKind(apiVersion: string, kind: string): ResourceName | undefined {
-  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
-  return KIND_RESOURCES.find((k) => k.kind === kind && k.group === group)?.resource;
+  const slash = apiVersion.lastIndexOf('/');
+  const group = slash >= 0 ? apiVersion.slice(0, slash) : '';
+  const version = apiVersion.slice(slash + 1);
+  return KIND_RESOURCES.find((k) => k.kind === kind && k.group === group && (!k.versions || k.versions.includes(version)))?.resource;
 }

@@ -10,7 +10,11 @@
  * - a watch without confirmation for `stallMs` is aborted and reopened (a half-open connection
  *   would otherwise be waited on forever);
  * - every request has a timeout; failures retry with jittered exponential backoff, forever,
- *   until stop() — the caches recover by themselves when the API server comes back.
+ *   until stop() — the caches recover by themselves when the API server comes back;
+ * - an optional resource (a CRD a cluster may not have) that is not served (404) or may not be
+ *   read (403) is empty, counts as synced and confirmed, and is asked again every watch window,
+ *   so a CRD installed (or a grant given) later is picked up without a restart. Any other
+ *   failure of it is a failure like any other.
  */
 import type { Watch } from '@kubernetes/client-node';
 import { describeError } from '../errors.js';
@@ -44,7 +48,10 @@ export interface ReflectorSink {
 
 export interface ReflectorOptions {
   readonly resource: string;
-  readonly path: string;
+  /** The collection to watch; read at each watch (an optional CRD's version may change). */
+  readonly path: string | (() => string);
+  /** A CRD the cluster may not have: 404 and 403 mean "none of them" (see above). */
+  readonly optional?: boolean;
   readonly list: (request: ListRequest) => Promise<ListPage>;
   readonly watch: WatchFn;
   readonly sink: ReflectorSink;
@@ -54,6 +61,13 @@ export interface ReflectorOptions {
 }
 
 type AbortReason = 'resync' | 'stall' | 'stop';
+
+/** Why an optional resource is empty without being listed. */
+export interface Absence {
+  readonly reason: 'not-served' | 'forbidden';
+  /** One line for readiness and logs. */
+  readonly message: string;
+}
 
 class Stopped extends Error {}
 
@@ -97,6 +111,8 @@ export class Reflector {
   /** When the cache was last confirmed current (ms since epoch); start time until then. */
   lastConfirmedAt: number;
   lastError?: { readonly message: string; readonly at: number };
+  /** An optional resource the API server does not serve or lets us read; undefined when listed. */
+  absent?: Absence;
 
   private stopped = false;
   private running?: Promise<void>;
@@ -117,6 +133,10 @@ export class Reflector {
 
   get resource(): string {
     return this.opts.resource;
+  }
+
+  private path(): string {
+    return typeof this.opts.path === 'string' ? this.opts.path : this.opts.path();
   }
 
   start(): void {
@@ -186,6 +206,12 @@ export class Reflector {
           this.needRelist = true;
           continue;
         }
+        const code = statusCodeOf(err);
+        if (this.opts.optional && (code === 404 || code === 403)) {
+          this.markAbsent(code === 404 ? { reason: 'not-served', message: 'not served by the API server (its CRD is not installed)' } : { reason: 'forbidden', message: describeApiError(err, this.resource) });
+          await this.sleep(this.opts.timing.watchWindowSeconds * 1000);
+          continue;
+        }
         this.failures++;
         const message = describeApiError(err, this.resource);
         const repeated = this.lastError?.message === message && this.failures > 1;
@@ -195,6 +221,31 @@ export class Reflector {
         await this.sleep(delay);
       }
     }
+  }
+
+  /**
+   * An optional resource is known to be absent: empty, synced, confirmed (the API server did
+   * answer), to be asked again. Said once at info (not served) or warn (forbidden) per change of
+   * reason, at debug while it stays so.
+   */
+  private markAbsent(absence: Absence): void {
+    const changed = this.absent?.reason !== absence.reason;
+    this.absent = absence;
+    this.opts.sink.stage().commit();
+    this.needRelist = true;
+    this.rv = '';
+    this.failures = 0;
+    this.confirm();
+    const level = !changed ? 'debug' : absence.reason === 'forbidden' ? 'warn' : 'info';
+    this.log(level, { reason: absence.message, retryInSeconds: this.opts.timing.watchWindowSeconds }, absence.reason === 'forbidden' ? 'cluster cache: optional resource may not be read; taken as none' : 'cluster cache: optional resource not served; taken as none');
+    this.markSynced(this.now());
+  }
+
+  private markSynced(started: number): void {
+    if (this.synced) return;
+    this.synced = true;
+    this.log('info', { ms: this.now() - started }, 'cluster cache synced');
+    for (const w of this.syncWaiters.splice(0)) w();
   }
 
   private backoff(): number {
@@ -255,11 +306,11 @@ export class Reflector {
       this.lastListAt = this.now();
       this.needRelist = false;
       this.confirm();
-      if (!this.synced) {
-        this.synced = true;
-        this.log('info', { ms: this.now() - started }, 'cluster cache synced');
-        for (const w of this.syncWaiters.splice(0)) w();
+      if (this.absent) {
+        this.log('info', { path: this.path() }, 'cluster cache: optional resource is served and readable now');
+        this.absent = undefined;
       }
+      this.markSynced(started);
       return;
     }
   }
@@ -296,7 +347,7 @@ export class Reflector {
       const onEvent = (type: string, obj: unknown) => {
         if (!settled) this.onEvent(type, obj);
       };
-      this.opts.watch(this.opts.path, query, onEvent, (err: unknown) => settle(err ?? undefined)).then(
+      this.opts.watch(this.path(), query, onEvent, (err: unknown) => settle(err ?? undefined)).then(
         (c) => {
           controller = c;
           if (settled) c.abort();

@@ -1,6 +1,7 @@
 /**
  * A ClusterView built once from manifests (the CLI's --cluster-state, tests): Namespaces, Pods,
- * Services, Nodes, NetworkPolicies, Validating/MutatingWebhookConfigurations and DaemonSets.
+ * Services, Nodes, NetworkPolicies, Validating/MutatingWebhookConfigurations, DaemonSets and
+ * ClusterNetworkPolicies.
  * `kind: List` (what `kubectl get -o yaml` prints) is expanded; objects of other kinds are
  * ignored; an object of a known kind that cannot be read is an error naming where it came from.
  * Pure: file reading lives in load-state.ts.
@@ -11,8 +12,6 @@
  * - a namespace that objects live in but that has no Namespace manifest exists all the same,
  *   with only that label.
  */
-import type { ClusterNetworkPolicy } from '../k8s/cnp-types.js';
-import { decodeClusterNetworkPolicy, isClusterNetworkPolicyKind } from '../k8s/cnp-decode.js';
 import { NpgError } from '../errors.js';
 import { type ResourceName, projectorFor, resourceOfKind } from './projection.js';
 import { ClusterStore, clusterViewOf } from './store.js';
@@ -82,19 +81,9 @@ export function staticClusterViewFrom(objects: readonly SourcedObject[], source:
   };
   const store = new ClusterStore();
   const referenced = new Set<string>();
-  const cnps = new Map<string, ClusterNetworkPolicy>();
   for (const entry of objects) {
     for (const { object, origin } of expand(entry, options.onInvalid)) {
       const rec = object as Record<string, unknown>;
-      if (isClusterNetworkPolicyKind(rec.apiVersion, rec.kind)) {
-        const decoded = decodeClusterNetworkPolicy(object);
-        if (!decoded.ok) {
-          fail(invalid(origin, `${describeKind(rec)}: ${decoded.reason}`));
-          continue;
-        }
-        cnps.set(decoded.value.name, decoded.value);
-        continue;
-      }
       const resource: ResourceName | undefined = resourceOfKind(rec.apiVersion as string, rec.kind as string);
       if (!resource) continue; // other kinds are not part of the view
       const projected = projectorFor(resource, store.intern)(object);
@@ -116,14 +105,12 @@ export function staticClusterViewFrom(objects: readonly SourcedObject[], source:
   for (const name of referenced) {
     if (!namespaces.get('', name)) namespaces.set('', name, Object.freeze({ name, labels: store.intern.labels({ [METADATA_NAME]: name }) }));
   }
-  const counts = { ...store.counts(), clusternetworkpolicies: cnps.size };
-  const clusterNetworkPolicies = Object.freeze([...cnps.values()]);
-  const view = clusterViewOf(store, {
+  const counts = store.counts();
+  return clusterViewOf(store, {
     source,
     ready: () => true,
     status: () => ({ synced: true, ageSeconds: 0, counts }),
   });
-  return Object.assign(view, { clusterNetworkPolicies: () => clusterNetworkPolicies });
 }
 
 /** The view over plain objects (or Lists); errors name the object by its index (`object 0`). */

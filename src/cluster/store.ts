@@ -4,6 +4,7 @@
  * same thing from either. Lists handed to rules are frozen and cached until the next change of
  * that namespace, so a review that asks for the same pods several times pays once.
  */
+import type { ClusterNetworkPolicy } from '../k8s/cnp-types.js';
 import type { NetworkPolicy } from '../k8s/types.js';
 import { Interner, type ResourceName, type ResourceValues } from './projection.js';
 import type { ClusterStatus, ClusterView, DaemonSetInfo, NamespaceInfo, NodeInfo, PodInfo, ServiceInfo, WebhookInfo } from './view.js';
@@ -17,8 +18,15 @@ export class NamespacedIndex<T> {
   private allCache: readonly T[] | undefined;
   private count = 0;
 
-  /** `onChange` is told of every change (the store counts them, so watchers know when to look again). */
-  constructor(private readonly onChange: () => void = () => {}) {}
+  /**
+   * `onChange` is told of every change (the store counts them, so watchers know when to look
+   * again). With `same`, a value equal to the one stored is no change: the stored object, the
+   * cached lists and the revision stay as they were, for a set and for a whole relist alike.
+   */
+  constructor(
+    private readonly onChange: () => void = () => {},
+    private readonly same?: (a: T, b: T) => boolean,
+  ) {}
 
   get size(): number {
     return this.count;
@@ -34,6 +42,8 @@ export class NamespacedIndex<T> {
       names = new Map();
       this.byNamespace.set(namespace, names);
     }
+    const stored = names.get(name);
+    if (stored !== undefined && this.same?.(stored, value)) return;
     if (!names.has(name)) this.count++;
     names.set(name, value);
     this.changed(namespace);
@@ -61,6 +71,7 @@ export class NamespacedIndex<T> {
       if (!names.has(name)) count++;
       names.set(name, value);
     }
+    if (this.same && count === this.count && this.holdsSameAs(next)) return;
     this.byNamespace = next;
     this.count = count;
     this.listCache.clear();
@@ -84,6 +95,16 @@ export class NamespacedIndex<T> {
     return cached;
   }
 
+  private holdsSameAs(next: ReadonlyMap<string, ReadonlyMap<string, T>>): boolean {
+    for (const [namespace, names] of next) {
+      for (const [name, value] of names) {
+        const stored = this.get(namespace, name);
+        if (stored === undefined || !this.same!(stored, value)) return false;
+      }
+    }
+    return true;
+  }
+
   namespaces(): IterableIterator<string> {
     return this.byNamespace.keys();
   }
@@ -94,6 +115,13 @@ export class NamespacedIndex<T> {
     this.onChange();
   }
 }
+
+/**
+ * ClusterNetworkPolicies compared by content: they are few and each change rebuilds the whole
+ * connectivity model, so a relist or an event that changes nothing the model reads (status,
+ * annotations) must not look like a change.
+ */
+const sameContent = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 export type ClusterIndexes = { readonly [R in ResourceName]: NamespacedIndex<ResourceValues[R]> };
 
@@ -112,6 +140,7 @@ export class ClusterStore {
     validatingwebhookconfigurations: new NamespacedIndex<readonly WebhookInfo[]>(this.bump),
     mutatingwebhookconfigurations: new NamespacedIndex<readonly WebhookInfo[]>(this.bump),
     daemonsets: new NamespacedIndex<DaemonSetInfo>(this.bump),
+    clusternetworkpolicies: new NamespacedIndex<ClusterNetworkPolicy>(this.bump, sameContent),
   };
 
   /**
@@ -175,6 +204,7 @@ export function clusterViewOf(store: ClusterStore, state: ViewState): ClusterVie
       return webhooksCache.all;
     },
     daemonSets: () => ix.daemonsets.list(),
+    clusterNetworkPolicies: () => ix.clusternetworkpolicies.list(''),
     status: () => state.status(),
   };
 }

@@ -64,3 +64,6 @@ export interface ClusterNetworkPolicy {
 export const CNP_GROUP = 'policy.networking.k8s.io';
 /** API versions of ClusterNetworkPolicy that released CRDs serve. */
 export const CNP_VERSIONS: readonly string[] = ['v1alpha2', 'v1beta1'];
+/** The order a live cluster is asked in: the newest version it serves is the one read. */
+export const CNP_VERSIONS_NEWEST_FIRST: readonly string[] = Object.freeze([...CNP_VERSIONS].reverse());
+export const CNP_RESOURCE = 'clusternetworkpolicies';

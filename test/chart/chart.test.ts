@@ -240,7 +240,7 @@ t.test('defaults', async (t) => {
     t.same([...grants].sort(), [
       '/namespaces', '/nodes', '/pods', '/services',
       'admissionregistration.k8s.io/mutatingwebhookconfigurations', 'admissionregistration.k8s.io/validatingwebhookconfigurations',
-      'apps/daemonsets', 'networking.k8s.io/networkpolicies',
+      'apps/daemonsets', 'networking.k8s.io/networkpolicies', 'policy.networking.k8s.io/clusternetworkpolicies',
     ]);
     t.same(r.one('ClusterRole', FULLNAME).rules, CLUSTER_RBAC_RULES, 'the rules the informers are written against (src/cluster/resources.ts)');
     const binding = r.one('ClusterRoleBinding', FULLNAME);

@@ -3,7 +3,9 @@
  * for fast informer tests: paginated lists, watches that replay from a resourceVersion (410 when
  * it is too old), bookmarks-free event streams that end after timeoutSeconds, and switches for
  * the failures a real cluster has: unreachable (pause/resume on the same port), hung (accepts
- * and never answers), forbidden. Every request is recorded.
+ * and never answers), forbidden, a CRD not installed (404), a server error. Every request is
+ * recorded. ClusterNetworkPolicies are served as v1alpha2 only (v1beta1 is 404), as by the
+ * released CRDs, so the version discovery is exercised.
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { Socket } from 'node:net';
@@ -18,6 +20,7 @@ export const COLLECTIONS = {
   validatingwebhookconfigurations: '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
   mutatingwebhookconfigurations: '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations',
   daemonsets: '/apis/apps/v1/daemonsets',
+  clusternetworkpolicies: '/apis/policy.networking.k8s.io/v1alpha2/clusternetworkpolicies',
 } as const;
 
 export type Collection = keyof typeof COLLECTIONS;
@@ -47,6 +50,10 @@ export class FakeApiServer {
   silentWatches = false;
   /** Collections answered with 403 Forbidden. */
   readonly forbidden = new Set<Collection>();
+  /** Collections answered with 404 Not Found, as a CRD that is not installed. */
+  readonly notServed = new Set<Collection>();
+  /** Collections whose lists are answered with 500. */
+  readonly failing = new Set<Collection>();
   /** Events older than this resourceVersion are "compacted": watches from before get 410. */
   compactedBefore = 0;
 
@@ -160,7 +167,9 @@ current-context: fake
     const collection = (Object.entries(COLLECTIONS) as [Collection, string][]).find(([, p]) => p === url.pathname)?.[0];
     if (!collection || req.method !== 'GET') return this.status(res, 404, 'NotFound', `no route ${req.method} ${url.pathname}`);
     if (this.forbidden.has(collection)) return this.status(res, 403, 'Forbidden', `${collection} is forbidden: User "fake" cannot list resource "${collection}"`);
+    if (this.notServed.has(collection)) return this.status(res, 404, 'NotFound', 'the server could not find the requested resource');
     if (url.searchParams.get('watch') === 'true') return this.watch(collection, url.searchParams, res);
+    if (this.failing.has(collection)) return this.status(res, 500, 'InternalError', `listing ${collection} failed`);
     const items = [...(this.objects.get(collection)?.values() ?? [])];
     const limit = Number(url.searchParams.get('limit') ?? 0) || items.length || 1;
     const offset = Number(url.searchParams.get('continue') ?? 0);

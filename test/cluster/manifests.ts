@@ -78,3 +78,16 @@ export const SHOP: readonly unknown[] = [
 /** SHOP with its network plugin: flannel alone (seed 002's setup) or canal. */
 export const FLANNEL_ONLY = daemonSet('kube-flannel', 'kube-flannel-ds', 'docker.io/flannel/flannel:v0.25.1', 'docker.io/flannel/flannel-cni-plugin:v1.4.0');
 export const CANAL = daemonSet('kube-system', 'canal', 'docker.io/calico/node:v3.27.0', 'quay.io/coreos/flannel:v0.15.1');
+
+/** A ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2, the version the released CRDs serve). */
+export function clusterNetworkPolicy(name: string, spec: Record<string, unknown>, metadata: Record<string, unknown> = {}) {
+  return { apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name, ...metadata }, spec };
+}
+
+/** An Admin-tier Deny of everything from namespaces labelled team=bar into `database`. */
+export const DENY_BAR_TO_DATABASE = clusterNetworkPolicy('deny-bar-to-database', {
+  tier: 'Admin',
+  priority: 10,
+  subject: { namespaces: { matchLabels: { 'kubernetes.io/metadata.name': 'database' } } },
+  ingress: [{ name: 'no-bar', action: 'Deny', from: [{ namespaces: { matchLabels: { team: 'bar' } } }] }],
+});
