@@ -1,5 +1,6 @@
 /**
- * Audit reports against a real kube-apiserver v1.20.2: the chart's report CRDs installed, two
+ * Audit reports against a real kube-apiserver v1.20.2: the chart's report CRDs (and a
+ * ClusterNetworkPolicy CRD with a Baseline policy that never applies) installed, two
  * replicas of the built server (two processes) with --audit-reports. Only the Lease holder
  * writes; reports appear for the namespaces with policies or findings, owned by a ClusterRole;
  * an audit of an unchanged cluster rewrites nothing; changing a NetworkPolicy updates its
@@ -21,6 +22,20 @@ const LEASE_MS = 4000;
 const RENEW_MS = 3000;
 const RETRY_MS = 1000;
 const CRD_DIR = join(REPO_ROOT, 'charts/netpol-guard/files/report-crds');
+const CNP_CRD = join(REPO_ROOT, 'test/e2e/fixtures/clusternetworkpolicies-crd.yaml');
+
+/** A Baseline rule that never decides a flow: every shop pod is isolated by allow-all. */
+const BASELINE_SHOP = `apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: baseline-shop}
+spec:
+  tier: Baseline
+  priority: 10
+  subject:
+    namespaces: {matchLabels: {kubernetes.io/metadata.name: shop}}
+  ingress:
+  - {name: deny-all, action: Deny, from: [{namespaces: {}}]}
+`;
 
 interface Replica {
   readonly name: string;
@@ -161,9 +176,11 @@ t.test('audit reports on a real API server, two replicas', async (t) => {
   const kubectl = async (args: string[], input?: string) => (await cluster.kubectl(args, { check: true, ...(input !== undefined ? { input } : {}) })).stdout;
   const json = async <T>(args: string[]): Promise<T> => JSON.parse(await kubectl([...args, '-o', 'json'])) as T;
 
-  await kubectl(['apply', '-f', CRD_DIR]);
-  await kubectl(['wait', '--for', 'condition=established', '--timeout', '60s', 'crd/policyreports.wgpolicyk8s.io', 'crd/clusterpolicyreports.wgpolicyk8s.io', 'crd/reports.openreports.io', 'crd/clusterreports.openreports.io']);
+  await kubectl(['apply', '-f', CRD_DIR, '-f', CNP_CRD]);
+  await kubectl(['wait', '--for', 'condition=established', '--timeout', '60s', 'crd/policyreports.wgpolicyk8s.io', 'crd/clusterpolicyreports.wgpolicyk8s.io', 'crd/reports.openreports.io', 'crd/clusterreports.openreports.io', 'crd/clusternetworkpolicies.policy.networking.k8s.io']);
   await kubectl(['apply', '-f', '-'], STATE);
+  // kubectl learns of a new kind through discovery, which may lag the CRD by a moment.
+  await cluster.waitFor(async () => (await cluster.kubectl(['apply', '-f', '-'], { input: BASELINE_SHOP })).code === 0 || undefined, { timeoutMs: 30_000, description: 'the ClusterNetworkPolicy to be created' });
   const ownerUid = (await json<{ metadata: { uid: string } }>(['get', 'clusterrole', 'netpol-guard-e2e'])).metadata.uid;
   const policyFile = join(workDir, 'policy.yaml');
   await writeFile(policyFile, POLICY);
@@ -202,6 +219,11 @@ t.test('audit reports on a real API server, two replicas', async (t) => {
     for (const r of Object.values(ns)) t.same(r.metadata.ownerReferences?.map((o) => [o.kind, o.name, o.uid]), [['ClusterRole', 'netpol-guard-e2e', ownerUid]], 'owned by the ClusterRole');
     const cluster_ = await json<Report>(['get', 'clusterpolicyreport', 'netpol-guard']);
     t.ok(cluster_.results.some((r) => r.rule === 'namespace-without-ingress-isolation' && r.resources?.[0]?.name === 'open'), 'open without ingress isolation, in the cluster report');
+    t.same(
+      cluster_.results.filter((r) => r.rule === 'baseline-rule-never-applies').map((r) => [r.result, r.resources?.map((x) => `${x.kind}/${x.name}`)]),
+      [['warn', ['ClusterNetworkPolicy/baseline-shop']]],
+      'the ClusterNetworkPolicy finding, from the watched ClusterNetworkPolicy, in the cluster report',
+    );
 
     const leaderMetrics = await leader.metrics();
     const followerMetrics = await follower.metrics();
