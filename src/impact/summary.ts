@@ -9,7 +9,8 @@ import { type WorkloadNames, workloadsOf } from './workloads.js';
 
 const LINE_LIMIT = 250;
 
-function plural(n: number, one: string, many = `${one}s`): string {
+/** `1 pod`, `3 pods`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { workloadList } from '../impact/summary.js';
+import { plural, workloadList } from '../impact/summary.js';
 import { defineRule } from './define.js';
 
 /** Fires when deleting a policy leaves pods with no ingress-isolating policy at all. */
@@ -21,6 +21,6 @@ export const deleteLeavesPodsOpen = defineRule<{ minPods: number }, 'needs'>({
     if (!impact) return [];
     const open = impact.analysis.opened.ingress;
     if (open.length < params.minPods) return [];
-    return [{ field: 'metadata', message: `leaves ${open.length} pods with no policy isolating their ingress (${workloadList(open, impact.names, 90)})` }];
+    return [{ field: 'metadata', message: `leaves ${plural(open.length, 'pod')} with no policy isolating their ingress (${workloadList(open, impact.names, 90)})` }];
   },
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { distinctPods, flowList } from '../impact/summary.js';
+import { distinctPods, flowList, plural } from '../impact/summary.js';
 import { defineRule } from './define.js';
 
 /**
@@ -28,7 +28,7 @@ export const impactCutsExistingFlows = defineRule<{ threshold: number }, 'needs'
     const sources = analysis.lostSources;
     const targets = distinctPods(analysis.lost, 'to');
     const over = params.threshold > 0 ? ` (threshold ${params.threshold})` : '';
-    const head = `cuts ${analysis.lostCount} flows allowed today${over}, ${sources} sources to ${targets} pods: `;
+    const head = `cuts ${plural(analysis.lostCount, 'flow')} allowed today${over}, ${plural(sources, 'source')} to ${plural(targets, 'pod')}: `;
     return [{ field: operation === 'DELETE' ? 'metadata' : 'spec', message: head + flowList(analysis.lost, names, Math.max(40, 150 - head.length)) }];
   },
 });

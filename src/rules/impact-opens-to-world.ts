@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { workloadList } from '../impact/summary.js';
+import { plural, workloadList } from '../impact/summary.js';
 import { defineRule } from './define.js';
 import type { RuleFinding } from './types.js';
 
@@ -30,11 +30,11 @@ export const impactOpensToWorld = defineRule<{ reach: (typeof REACH)[number][] }
     const out: RuleFinding[] = [];
     const world = analysis.reach.world;
     if (params.reach.includes('world') && world.length > 0) {
-      out.push({ field, message: `lets every address outside the cluster reach ${world.length} pods that it could not reach before (${workloadList(world, names, 70)})` });
+      out.push({ field, message: `lets every address outside the cluster reach ${plural(world.length, 'pod')} that it could not reach before (${workloadList(world, names, 70)})` });
     }
     const every = analysis.reach.everyNamespace;
     if (params.reach.includes('every-namespace') && every.length > 0) {
-      out.push({ field, message: `lets pods of every namespace reach ${every.length} pods that they could not all reach before (${workloadList(every, names, 70)})` });
+      out.push({ field, message: `lets pods of every namespace reach ${plural(every.length, 'pod')} that they could not all reach before (${workloadList(every, names, 70)})` });
     }
     return out;
   },
