@@ -76,10 +76,3 @@ export function findingWarnings(
   for (const f of warned) if (!explained(f, reported)) out.push(findingWarning(subject, f, false));
   return out;
 }
-
-const FINDING_WARNING = /^(?:would deny once valid: )?\[[a-z0-9-]+\] /;
-
-/** Whether a warning line about `subject` is a finding's (the CLI lists findings apart). */
-export function isFindingWarning(line: string, subject: string): boolean {
-  return line.startsWith(`${subject}: `) && FINDING_WARNING.test(line.slice(subject.length + 2));
-}

@@ -29,7 +29,7 @@ import type { Deadline, Evaluation, Finding, OrgPolicy, SkippedRule } from './po
 
 import type { Operation, UserInfo } from './admission/types.js';
 import { aboutObject, findingLine, findingWarnings, subjectOf } from './finding-lines.js';
-import { formatWarnings } from './admission/warning-lines.js';
+import { type WarningLines, formatWarnings } from './admission/warning-lines.js';
 import { impactAnnotation } from './impact/annotation.js';
 import { summarizeImpact } from './impact/summary.js';
 import { type ImpactAssessment, type ImpactProvider, type ImpactSkip, type PolicyChange, isAssessed } from './impact/types.js';
@@ -91,6 +91,12 @@ export interface Review {
   readonly status?: Status;
   /** Warning lines for the AdmissionResponse, within the API server's limits. */
   readonly warnings: readonly string[];
+  /**
+   * Those of `warnings` that are not an org-policy finding's: notes on the review (deadline,
+   * cluster not synced), the impact, the API server's own warnings, the line counting any left
+   * out. The CLI lists the findings from `evaluation` and these beside them.
+   */
+  readonly nonFindingWarnings: readonly string[];
   /** Audit annotations (keys without prefix; the API server prefixes the webhook name). */
   readonly auditAnnotations: Readonly<Record<string, string>>;
   /**
@@ -224,7 +230,7 @@ function outcomeOf(req: ReviewRequest, ctx: ReviewContext, { name, namespace, ap
 }
 
 /**
- * The warning lines, in order: notes about the review itself, the API server's own, findings.
+ * The warning lines: notes about the review itself, the impact, the API server's own; then the findings'.
  * Ours name the object (kubectl shows a repeated text once per invocation); the API server's own
  * are repeated as it words them.
  */
@@ -235,24 +241,23 @@ function warningLinesOf(
   verdict: Verdict,
   subject: string,
   findings: { readonly denies: readonly Finding[]; readonly warned: readonly Finding[]; readonly notRun: readonly SkippedRule[] },
-): string[] {
-  const lines: string[] = [];
-  if (evaluation.timedOut && verdict === 'allowed') lines.push(aboutObject(subject, `${deadlineText(ctx, evaluation)}; allowed by the configured failure mode`));
+): WarningLines {
+  const others: string[] = [];
+  if (evaluation.timedOut && verdict === 'allowed') others.push(aboutObject(subject, `${deadlineText(ctx, evaluation)}; allowed by the configured failure mode`));
   // A cluster that is down or stale means checks the person expects did not happen: say so
   // once, so an "allowed" is not read as "checked and fine".
   const unsynced = findings.notRun.filter((s) => s.reason === 'cluster-not-synced').map((s) => s.rule);
-  if (unsynced.length) lines.push(aboutObject(subject, `netpol-guard: cluster state not synced; rules not run: ${unsynced.join(', ')}`));
+  if (unsynced.length) others.push(aboutObject(subject, `netpol-guard: cluster state not synced; rules not run: ${unsynced.join(', ')}`));
   // What the change does to traffic: said whether or not a rule objects (a dry run is a preview).
   if (impact) {
-    if (isAssessed(impact)) lines.push(...summarizeImpact(impact.analysis, { names: impact.names, subject, more: 'every flow: audit annotation impact (first 100), log at debug level' }));
-    else lines.push(aboutObject(subject, `[impact] not worked out: ${impact.detail}`));
+    if (isAssessed(impact)) others.push(...summarizeImpact(impact.analysis, { names: impact.names, subject, more: 'every flow: audit annotation impact (first 100), log at debug level' }));
+    else others.push(aboutObject(subject, `[impact] not worked out: ${impact.detail}`));
   }
-  if (req.includeApiWarnings) for (const w of api?.warnings ?? []) lines.push(w);
+  if (req.includeApiWarnings) for (const w of api?.warnings ?? []) others.push(w);
   // On an invalid object the denials are not the answer; the person still hears of them, before
   // the rest, as what will be denied once the object is valid.
   const wouldDeny = verdict === 'invalid' ? findings.denies : [];
-  lines.push(...findingWarnings(subject, wouldDeny, findings.warned, verdict === 'forbidden' ? findings.denies : []));
-  return lines;
+  return { others, findings: findingWarnings(subject, wouldDeny, findings.warned, verdict === 'forbidden' ? findings.denies : []) };
 }
 
 /** The review's answer from what was found: verdict, status, warning lines, audit annotations. */
@@ -267,6 +272,7 @@ function reviewOf(req: ReviewRequest, ctx: ReviewContext, judged: Judged): Revie
   const { verdict, status } = outcomeOf(req, ctx, judged, denies);
   const notRun = evaluation.skipped.filter((s) => s.reason !== 'cluster-off' && s.reason !== 'impact-off');
   const subject = subjectOf(namespace, name);
+  const warnings = formatWarnings(warningLinesOf(req, ctx, judged, verdict, subject, { denies, warned, notRun }), subject);
   return {
     verdict,
     allowed: verdict === 'allowed',
@@ -281,7 +287,8 @@ function reviewOf(req: ReviewRequest, ctx: ReviewContext, judged: Judged): Revie
     // Always present, undefined when allowed: a spread of an optional part would cost
     // microseconds per review on Node 20.
     status,
-    warnings: formatWarnings(warningLinesOf(req, ctx, judged, verdict, subject, { denies, warned, notRun }), subject),
+    warnings: warnings.lines,
+    nonFindingWarnings: warnings.others,
     auditAnnotations: impact ? { ...auditAnnotationsFor(verdict, evaluation, notRun), ...impactAnnotation(impact) } : auditAnnotationsFor(verdict, evaluation, notRun),
     notRun,
     ...(impact ? { impact } : {}),

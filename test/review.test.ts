@@ -6,6 +6,7 @@ import t from 'tap';
 import { parsePolicy } from '../src/policy/parse.js';
 import { type ReviewRequest, reviewNetworkPolicy } from '../src/review.js';
 import { INVALID_AND_DENIED_STATUS, fromIPBlock, invalidAndDenied, makeNetworkPolicy, port, toIPBlock, withIngressPorts, withPolicyTypes } from './helpers/netpol.js';
+import type { NetworkPolicy } from '../src/k8s/types.js';
 import { ALL_RULES } from '../src/rules/index.js';
 
 // The API server's stages alone: a policy compiled against no org-policy rules.
@@ -118,4 +119,37 @@ t.test('never throws on garbage', async (t) => {
   for (const garbage of [null, 1, 'x', [], { spec: 5 }, { metadata: [] }, { spec: { ingress: [1, 'a', null] } }]) {
     t.doesNotThrow(() => cli(garbage), JSON.stringify(garbage));
   }
+});
+
+t.test('warning lines by kind: the findings\' apart from the others, as data', async (t) => {
+  // Every denial a warning, so the object is allowed with finding lines.
+  const builtin = { policy: parsePolicy('mode: warn\n', 'roll-out', ALL_RULES) };
+  // A stored policy with legacy CIDRs (accepted again on UPDATE, with the API server's warnings).
+  const storedWith = (cidrs: readonly string[]) =>
+    makeNetworkPolicy((np) => {
+      np.metadata!.resourceVersion = '7';
+      np.spec!.policyTypes = ['Ingress', 'Egress'];
+      np.spec!.egress = [{ to: cidrs.map((cidr) => ({ ipBlock: { cidr } })) }];
+    });
+  const update = (stored: NetworkPolicy, change: (np: NetworkPolicy) => void = () => {}) => {
+    const object = structuredClone(stored);
+    change(object);
+    return reviewNetworkPolicy({ operation: 'UPDATE', object, oldObject: stored, strictFields: true, includeApiWarnings: true }, builtin);
+  };
+
+  const r = update(storedWith(['10.0.0.1/8']), (np) => np.spec!.egress![0]!.to!.push({ ipBlock: { cidr: '0.0.0.0/0' } }));
+  t.equal(r.verdict, 'allowed');
+  const findingLines = r.warnings.filter((w) => !r.nonFindingWarnings.includes(w));
+  t.same(r.nonFindingWarnings, r.apiWarnings, 'the API server\'s own warnings are not findings');
+  t.ok(r.apiWarnings.length > 0 && findingLines.length > 0, 'the review has both kinds');
+  t.ok(findingLines.every((w) => /^bar\/foo: \[[a-z-]+\] /.test(w)), 'and every other line is a finding\'s');
+  t.same(r.warnings, [...r.nonFindingWarnings, ...findingLines], 'the others come first, in the order of the response');
+
+  // Past what the API server keeps, the line counting the rest is not a finding's either.
+  const cut = update(storedWith(Array.from({ length: 60 }, (_, i) => `10.${i}.0.1/8`)));
+  const last = cut.warnings[cut.warnings.length - 1]!;
+  t.match(last, /^bar\/foo: \.\.\. and \d+ more warning\(s\); see the full list with netpol-guard check$/);
+  t.equal(cut.nonFindingWarnings[cut.nonFindingWarnings.length - 1], last, 'the count of those left out is among the others');
+  t.ok(cut.nonFindingWarnings.length < cut.apiWarnings.length, 'the API warnings were cut');
+  t.ok(cut.warnings.every((w) => cut.nonFindingWarnings.includes(w)), 'no finding line made it past the cut');
 });

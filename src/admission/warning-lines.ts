@@ -42,32 +42,59 @@ function shorten(text: string): string {
   return `${text.slice(0, HARD_LIMIT - 3)}...`;
 }
 
-/** The cleaned, non-empty lines, each once, in order of first appearance. */
-function uniqueCleaned(lines: readonly string[]): string[] {
+/** The cleaned, non-empty lines, each once, in order of first appearance; `others` first. */
+function uniqueCleaned(others: readonly string[], findings: readonly string[]): { lines: string[]; others: number } {
   const unique = new Set<string>();
-  for (const line of lines) {
+  for (const line of others) {
     const cleaned = clean(line);
     if (cleaned.length > 0) unique.add(cleaned);
   }
-  return [...unique];
+  const otherCount = unique.size;
+  for (const line of findings) {
+    const cleaned = clean(line);
+    if (cleaned.length > 0) unique.add(cleaned);
+  }
+  return { lines: [...unique], others: otherCount };
+}
+
+/**
+ * The warning lines of one response, by kind: the org-policy findings' lines, and the others
+ * (notes on the review itself, the impact, the API server's own warnings). Each kind keeps its
+ * order; the others come first.
+ */
+export interface WarningLines {
+  readonly others: readonly string[];
+  readonly findings: readonly string[];
+}
+
+export interface FormattedWarnings {
+  /** Every line, in the order the response carries them. */
+  readonly lines: string[];
+  /** Those of `lines` that are not a finding's, the line counting any left out among them. */
+  readonly others: string[];
 }
 
 /** `subject`: the object the lines are about, named in the line that counts the ones left out. */
-export function formatWarnings(lines: readonly string[], subject?: string): string[] {
+export function formatWarnings(warnings: WarningLines, subject?: string): FormattedWarnings {
   const lead = subject ? `${subject}: ` : '';
-  const out: string[] = [];
+  const lines: string[] = [];
+  const others: string[] = [];
   let total = 0;
-  const unique = uniqueCleaned(lines);
-  for (let i = 0; i < unique.length; i++) {
-    const line = shorten(unique[i] as string);
-    const remaining = unique.length - i - 1;
+  const unique = uniqueCleaned(warnings.others, warnings.findings);
+  const all = unique.lines;
+  for (let i = 0; i < all.length; i++) {
+    const line = shorten(all[i] as string);
+    const remaining = all.length - i - 1;
     const tail = remaining > 0 ? `${lead}... and ${remaining} more warning(s); see the full list with netpol-guard check` : '';
     if (total + line.length + tail.length + 8 > TOTAL_LIMIT) {
-      out.push(`${lead}... and ${unique.length - i} more warning(s); see the full list with netpol-guard check`);
+      const more = `${lead}... and ${all.length - i} more warning(s); see the full list with netpol-guard check`;
+      lines.push(more);
+      others.push(more);
       break;
     }
-    out.push(line);
+    lines.push(line);
+    if (i < unique.others) others.push(line);
     total += line.length;
   }
-  return out;
+  return { lines, others };
 }

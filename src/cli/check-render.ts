@@ -3,7 +3,6 @@
  * terminal), JSON (the CheckReport, documented in docs/cli.md), and SARIF 2.1.0 for
  * code-scanning tools.
  */
-import { isFindingWarning, subjectOf } from '../finding-lines.js';
 import { type CatalogueEntry, catalogueEntries } from './catalogue-render.js';
 import type { AnyRule } from '../rules/types.js';
 import { VERSION } from '../version.js';
@@ -54,7 +53,7 @@ export function renderText(report: CheckReport, s: Style): string {
         const exempt = f.exemption ? s.dim(` (${f.exemption})`) : '';
         out.push(`    ${label}   line ${f.line}: [${f.rule}] ${f.field}: ${f.message}; ${f.fix}${exempt}`);
       }
-      for (const w of r.warnings.filter((w) => !isFindingWarning(w, subjectOf(r.namespace, r.name)))) out.push(`    ${s.yellow('warn ')}   ${w}`);
+      for (const w of r.nonFindingWarnings) out.push(`    ${s.yellow('warn ')}   ${w}`);
       for (const k of r.skippedRules.filter((k) => k.code !== 'cluster-off' && k.code !== 'impact-off')) out.push(`    ${s.dim(`skipped [${k.rule}]: ${k.reason}`)}`);
     }
   }
@@ -73,8 +72,10 @@ export function renderText(report: CheckReport, s: Style): string {
   return out.join('\n') + '\n';
 }
 
+/** The JSON contract (docs/cli.md): each result without what only the text output needs. */
 export function renderJson(report: CheckReport): string {
-  return JSON.stringify({ version: 1, ...report }, null, 2) + '\n';
+  const results = report.results.map(({ nonFindingWarnings: _textOnly, ...result }) => result);
+  return JSON.stringify({ version: 1, ...report, results }, null, 2) + '\n';
 }
 
 /** The pseudo-rules for problems that do not come from the org policy. */

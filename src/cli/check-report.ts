@@ -56,6 +56,11 @@ export interface CheckResult {
   readonly findings: readonly CheckedFinding[];
   /** What kubectl would print as `Warning:` lines (the API server's own included). */
   readonly warnings: readonly string[];
+  /**
+   * Those of `warnings` that are not a finding's (the text output lists findings from
+   * `findings`). Not in the JSON output: renderJson leaves it out.
+   */
+  readonly nonFindingWarnings: readonly string[];
   /** Rules that could not run: why in words (`reason`) and as a code (SkipReason). */
   readonly skippedRules: readonly { rule: string; reason: string; code: SkipReason }[];
   /** The defaulting the API server applies (RFC 6902, from the object as written). */
@@ -126,6 +131,7 @@ export function checkObject(obj: InputObject, ctx: ReviewContext, namespace: str
       ...(f.exemption ? { exemption: f.exemption } : {}),
     })),
     warnings: review.warnings,
+    nonFindingWarnings: review.nonFindingWarnings,
     skippedRules: review.evaluation.skipped.map((s) => ({ rule: s.rule, reason: s.detail, code: s.reason })),
     patch: review.patch,
     ...(review.status?.message ? { message: review.status.message } : {}),
