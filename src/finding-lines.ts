@@ -44,35 +44,34 @@ function findingWarning(subject: string, f: Finding, wouldDeny: boolean): string
   return full.length <= WARNING_WHOLE ? full : lead + findingLine(f, false);
 }
 
+/** The rules whose findings explain a rule's away (each rule's `explainedBy`). */
+export type ExplainersOf = (rule: string) => readonly string[];
+
 /**
  * One root cause, one warning: a finding that a more specific finding on the same field
  * explains. It stays in the findings (audit annotations, logs, CLI detail), not in the warnings.
  */
-const EXPLAINED_BY: readonly { readonly rule: string; readonly by: string }[] = [
-  // A namespaceSelector on a label Kubernetes never sets is why it matches no namespace.
-  { rule: 'peer-matches-nothing', by: 'namespace-label-never-set' },
-];
-
-function explained(f: Finding, reported: readonly Finding[]): boolean {
-  return EXPLAINED_BY.some(
-    (e) => e.rule === f.rule && reported.some((g) => g.rule === e.by && (g.field === f.field || g.field.startsWith(`${f.field}.`))),
-  );
+function explained(f: Finding, reported: readonly Finding[], explainersOf: ExplainersOf): boolean {
+  const by = explainersOf(f.rule);
+  return by.length > 0 && reported.some((g) => by.includes(g.rule) && (g.field === f.field || g.field.startsWith(`${f.field}.`)));
 }
 
 /**
  * The warning lines for the findings a person is told of: `wouldDeny` (denials on an object
  * that is invalid anyway), then `warned`; each names the object, one per root cause.
- * `alsoReported`: findings said elsewhere (a 403's message) that can explain a warning away.
+ * `alsoReported`: findings said elsewhere (a 403's message) that can explain a warning away;
+ * `explainersOf`: which rules explain a rule's findings away.
  */
 export function findingWarnings(
   subject: string,
   wouldDeny: readonly Finding[],
   warned: readonly Finding[],
-  alsoReported: readonly Finding[] = [],
+  alsoReported: readonly Finding[],
+  explainersOf: ExplainersOf,
 ): string[] {
   const reported = [...alsoReported, ...wouldDeny, ...warned];
   const out: string[] = [];
-  for (const f of wouldDeny) if (!explained(f, reported)) out.push(findingWarning(subject, f, true));
-  for (const f of warned) if (!explained(f, reported)) out.push(findingWarning(subject, f, false));
+  for (const f of wouldDeny) if (!explained(f, reported, explainersOf)) out.push(findingWarning(subject, f, true));
+  for (const f of warned) if (!explained(f, reported, explainersOf)) out.push(findingWarning(subject, f, false));
   return out;
 }

@@ -28,7 +28,7 @@ import { evaluateOrgPolicy } from './policy/evaluate.js';
 import type { Deadline, Evaluation, Finding, OrgPolicy, SkippedRule } from './policy/types.js';
 
 import type { Operation, UserInfo } from './admission/types.js';
-import { aboutObject, findingLine, findingWarnings, subjectOf } from './finding-lines.js';
+import { type ExplainersOf, aboutObject, findingLine, findingWarnings, subjectOf } from './finding-lines.js';
 import { type WarningLines, formatWarnings } from './admission/warning-lines.js';
 import { impactAnnotation } from './impact/annotation.js';
 import { summarizeImpact } from './impact/summary.js';
@@ -257,7 +257,8 @@ function warningLinesOf(
   // On an invalid object the denials are not the answer; the person still hears of them, before
   // the rest, as what will be denied once the object is valid.
   const wouldDeny = verdict === 'invalid' ? findings.denies : [];
-  return { others, findings: findingWarnings(subject, wouldDeny, findings.warned, verdict === 'forbidden' ? findings.denies : []) };
+  const explainersOf: ExplainersOf = (rule) => ctx.policy.rules.find((r) => r.rule.id === rule)?.rule.explainedBy ?? [];
+  return { others, findings: findingWarnings(subject, wouldDeny, findings.warned, verdict === 'forbidden' ? findings.denies : [], explainersOf) };
 }
 
 /** The review's answer from what was found: verdict, status, warning lines, audit annotations. */

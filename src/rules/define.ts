@@ -24,6 +24,8 @@ export interface RuleDefinition<P, C extends ClusterUse> extends Pick<Rule<P>, '
   readonly operations?: readonly Operation[];
   /** Default: no parameters. */
   readonly params?: z.ZodType<P>;
+  /** Default: none. */
+  readonly explainedBy?: readonly string[];
   /** A rule that needs the cluster always gets it: the engine skips the rule without one. */
   check(np: NetworkPolicy, ctx: C extends 'needs' ? ClusterRuleContext<P> : RuleContext<P>): RuleFinding[];
 }
@@ -41,6 +43,7 @@ export function defineRule<P = Record<string, never>, C extends ClusterUse = 'no
     impact: def.impact ?? false,
     operations: def.operations ?? DEFAULT_OPERATIONS,
     params: def.params ?? (NO_PARAMS as unknown as z.ZodType<P>),
+    explainedBy: def.explainedBy ?? [],
     check: def.check as Rule<P>['check'],
   });
 }

@@ -38,6 +38,8 @@ export const peerMatchesNothing = defineRule({
   defaultAction: 'warn',
   seeds: ['002', '003'],
   cluster: 'needs',
+  // A namespaceSelector on a label Kubernetes never sets is why it matches no namespace.
+  explainedBy: ['namespace-label-never-set'],
   params: MATCHES_NOTHING_PARAMS,
   check(np, { params, cluster, namespace, walks }) {
     const out: RuleFinding[] = [];

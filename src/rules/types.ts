@@ -73,6 +73,12 @@ export interface Rule<P = unknown> {
   readonly impact: boolean;
   /** Operations the rule looks at; most rules only look at what is being written. */
   readonly operations: readonly Operation[];
+  /**
+   * Rules whose finding on the same field (or one inside it) is the root cause of this rule's:
+   * when one of them is reported too, this finding stays out of the warning lines (one root
+   * cause, one warning) and in the findings, the audit annotations and the logs.
+   */
+  readonly explainedBy: readonly string[];
   /** Parameters with their defaults; validated when the policy file is loaded. */
   readonly params: z.ZodType<P>;
   /**

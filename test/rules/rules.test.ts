@@ -55,6 +55,15 @@ t.test('the catalogue', async (t) => {
     t.ok(rule.operations.length > 0, `${rule.id} names its operations`);
     t.doesNotThrow(() => rule.params.parse({}), `${rule.id} parameters all have defaults`);
   }
+  // One root cause, one warning: what explains a rule's findings away is said on the rule.
+  const explained = ALL_RULES.filter((r) => r.explainedBy.length > 0);
+  t.ok(explained.length > 0, 'some rule names the rules that explain its findings away');
+  for (const rule of explained) {
+    for (const by of rule.explainedBy) {
+      t.ok(by !== rule.id && ids.includes(by), `${rule.id}: explained by ${by}, another rule of the catalogue`);
+      t.notOk(ALL_RULES.find((r) => r.id === by)?.explainedBy.includes(rule.id), `${rule.id} and ${by} do not explain each other away`);
+    }
+  }
   t.same(Object.keys(EXAMPLES).sort(), [...ids].sort(), 'examples exist exactly for the catalogue');
   const docs = readFileSync(new URL('../../docs/rules.md', import.meta.url), 'utf8');
   for (const id of ids) t.match(docs, `## \`${id}\``, `${id} is in docs/rules.md`);
