@@ -3,7 +3,7 @@
  * from the connectivity model. Policies in force are those of the cluster state plus FILES.
  */
 import { ConnectivityModel, type Endpoint, type Matrix, type Probe, type SnapshotPod, connectivityMatrix, podKey } from '../connectivity/index.js';
-import { selectorMatcher } from '../rules/lib/cluster-match.js';
+import { compileSelector } from '../k8s/label-matchers.js';
 import { NpgError } from '../errors.js';
 import { parseCommandOrHelp } from './args.js';
 import { type EndpointSelector, parseEndpointSelector, parsePort } from './simulate-args.js';
@@ -62,7 +62,7 @@ function endpointsOf(selectors: readonly EndpointSelector[], pods: readonly Snap
         for (const p of pods) if (p.namespace === s.namespace) keys.add(podKey(p));
         break;
       case 'labels': {
-        const matches = selectorMatcher(s.selector);
+        const matches = compileSelector(s.selector);
         for (const p of pods) if ((!s.namespace || p.namespace === s.namespace) && matches(p.labels)) keys.add(podKey(p));
         break;
       }

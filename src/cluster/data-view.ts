@@ -4,6 +4,7 @@
  * worker receives (structured clone) is a consistent picture of one moment.
  */
 import type { ClusterNetworkPolicy } from '../k8s/cnp-types.js';
+import { SelectorMatchers } from '../k8s/label-matchers.js';
 import type { NetworkPolicy } from '../k8s/types.js';
 import type { ClusterView, DaemonSetInfo, NamespaceInfo, NodeInfo, PodInfo, ServiceInfo, WebhookInfo } from './view.js';
 
@@ -76,5 +77,6 @@ export function viewFromData(data: ClusterViewData): ClusterView {
     daemonSets: () => data.daemonSets,
     ...(cnps ? { clusterNetworkPolicies: () => cnps } : {}),
     status: () => ({ synced: true, ageSeconds: 0, counts }),
+    matchers: new SelectorMatchers(),
   };
 }

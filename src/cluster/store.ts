@@ -5,6 +5,7 @@
  * that namespace, so a review that asks for the same pods several times pays once.
  */
 import type { ClusterNetworkPolicy } from '../k8s/cnp-types.js';
+import { SelectorMatchers } from '../k8s/label-matchers.js';
 import type { NetworkPolicy } from '../k8s/types.js';
 import { Interner, type ResourceName, type ResourceValues } from './projection.js';
 import type { ClusterStatus, ClusterView, DaemonSetInfo, NamespaceInfo, NodeInfo, PodInfo, ServiceInfo, WebhookInfo } from './view.js';
@@ -187,6 +188,7 @@ export function clusterViewOf(store: ClusterStore, state: ViewState): ClusterVie
       return state.ready();
     },
     source: state.source,
+    matchers: new SelectorMatchers(),
     namespaceLabels: (name) => ix.namespaces.get('', name)?.labels,
     namespaces: () => ix.namespaces.list(''),
     pods: (namespace) => ix.pods.list(namespace),

@@ -4,6 +4,7 @@
  * tests; both keep only the fields the rules need.
  */
 import type { ClusterNetworkPolicy } from '../k8s/cnp-types.js';
+import type { SelectorMatchers } from '../k8s/label-matchers.js';
 import type { NetworkPolicy } from '../k8s/types.js';
 
 export interface NamespaceInfo {
@@ -116,4 +117,9 @@ export interface ClusterView {
    */
   clusterNetworkPolicies?(): readonly ClusterNetworkPolicy[];
   status(): ClusterStatus;
+  /**
+   * The label selectors judged against this view, compiled once per selector object and kept as
+   * long as the view: its stored policies' and Services' selectors stay compiled across reviews.
+   */
+  readonly matchers: SelectorMatchers;
 }

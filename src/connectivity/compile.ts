@@ -1,11 +1,12 @@
 /**
- * Policies compiled once per model: selectors to matchers (rules/lib/cluster-match.ts's one
- * selectorMatcher), ipBlocks and networks to shared blocks, effective policyTypes from the API
+ * Policies compiled once per model: selectors to matchers (k8s/label-matchers.ts, the rules'
+ * own semantics), ipBlocks and networks to shared blocks, effective policyTypes from the API
  * server's defaulting (netpol/defaults.ts).
  */
 import type { NetworkPolicy, NetworkPolicyPort } from '../k8s/types.js';
 import { applyDefaults } from '../netpol/defaults.js';
-import { type LabelMatcher, selectorMatcher } from '../rules/lib/cluster-match.js';
+import { type LabelMatcher, MATCH_NOTHING, compileSelector } from '../k8s/label-matchers.js';
+import type { LabelSelector } from '../k8s/types.js';
 import { type Block, BlockTable } from './blocks.js';
 import type { ClusterNetworkPolicy, ClusterNetworkPolicyAction, ClusterNetworkPolicyProtocol, ClusterNetworkPolicyTier } from '../k8s/cnp-types.js';
 
@@ -33,14 +34,19 @@ export interface CompiledPolicy {
   readonly egress: readonly CompiledRule[] | undefined;
 }
 
+/** An absent selector selects nothing (an omitted podSelector is passed as `{}` where it means every pod). */
+function matcherOf(selector: LabelSelector | null | undefined): LabelMatcher {
+  return selector ? compileSelector(selector) : MATCH_NOTHING;
+}
+
 function compilePeers(peers: readonly { podSelector?: object; namespaceSelector?: object; ipBlock?: { cidr: string; except?: string[] } }[] | undefined, blocks: BlockTable): readonly CompiledPeer[] | undefined {
   if (!peers || peers.length === 0) return undefined;
   return peers.map((p): CompiledPeer => {
     if (p.ipBlock) return { kind: 'ipBlock', block: blocks.intern(p.ipBlock.cidr, p.ipBlock.except ?? []) };
     return {
       kind: 'selector',
-      namespace: p.namespaceSelector ? selectorMatcher(p.namespaceSelector) : undefined,
-      pod: p.podSelector ? selectorMatcher(p.podSelector) : undefined,
+      namespace: p.namespaceSelector ? matcherOf(p.namespaceSelector) : undefined,
+      pod: p.podSelector ? matcherOf(p.podSelector) : undefined,
     };
   });
 }
@@ -61,7 +67,7 @@ export function compileNetworkPolicy(input: NetworkPolicy, blocks: BlockTable): 
     key: `${namespace}/${np.metadata?.name ?? ''}`,
     namespace,
     // An omitted podSelector is the zero value `{}`: every pod of the namespace.
-    selects: selectorMatcher(spec.podSelector ?? {}),
+    selects: matcherOf(spec.podSelector ?? {}),
     ingress: types.includes('Ingress') ? compileRules(spec.ingress, 'from', blocks) : undefined,
     egress: types.includes('Egress') ? compileRules(spec.egress, 'to', blocks) : undefined,
   };
@@ -102,8 +108,8 @@ function compileCnpRules(rules: ClusterNetworkPolicy['ingress'], blocks: BlockTa
     action: r.action,
     protocols: r.protocols,
     peers: r.peers.map((p): CompiledCnpPeer => {
-      if (p.namespaces) return { kind: 'namespaces', namespace: selectorMatcher(p.namespaces) };
-      if (p.pods) return { kind: 'pods', namespace: selectorMatcher(p.pods.namespaceSelector), pod: selectorMatcher(p.pods.podSelector) };
+      if (p.namespaces) return { kind: 'namespaces', namespace: matcherOf(p.namespaces) };
+      if (p.pods) return { kind: 'pods', namespace: matcherOf(p.pods.namespaceSelector), pod: matcherOf(p.pods.podSelector) };
       if (p.networks) return { kind: 'networks', blocks: p.networks.map((c) => blocks.intern(c)) };
       if (p.nodes) return { kind: 'nodes' };
       if (p.domainNames) return { kind: 'domainNames' };
@@ -118,8 +124,8 @@ export function compileClusterNetworkPolicy(cnp: ClusterNetworkPolicy, blocks: B
     name: cnp.name,
     tier: cnp.tier,
     priority: cnp.priority,
-    subjectNamespace: selectorMatcher(s.namespaces ?? s.pods?.namespaceSelector ?? {}),
-    subjectPod: s.pods ? selectorMatcher(s.pods.podSelector) : undefined,
+    subjectNamespace: matcherOf(s.namespaces ?? s.pods?.namespaceSelector ?? {}),
+    subjectPod: s.pods ? matcherOf(s.pods.podSelector) : undefined,
     ingress: compileCnpRules(cnp.ingress, blocks),
     egress: compileCnpRules(cnp.egress, blocks),
   };

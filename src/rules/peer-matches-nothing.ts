@@ -25,7 +25,7 @@ function namespaceFix(selector: LabelSelector, cluster: ClusterView): string {
 
 /** Where pods matching a lone podSelector do live, for the fix: they may be in another namespace. */
 function elsewhere(selector: LabelSelector, namespace: string, cluster: ClusterView): string[] {
-  const matches = selectorMatcher(selector);
+  const matches = selectorMatcher(selector, cluster);
   return [...new Set(cluster.pods().filter((p) => p.namespace !== namespace && matches(p.labels)).map((p) => p.namespace))];
 }
 
@@ -51,7 +51,7 @@ export const peerMatchesNothing = defineRule({
           continue;
         }
         if (!peer.podSelector) continue;
-        const matches = selectorMatcher(peer.podSelector);
+        const matches = selectorMatcher(peer.podSelector, cluster);
         if (namespaces.some((n) => some(cluster.pods(n.name), (p) => matches(p.labels)))) continue;
         const pods = namespaces.flatMap((n) => cluster.pods(n.name));
         if (pods.length === 0 && params.ignoreEmptyNamespaces) continue;
@@ -60,7 +60,7 @@ export const peerMatchesNothing = defineRule({
         out.push({ field: path.child('podSelector').toString(), message: `matches no pod in ${where}`, ...(hint ? { fix: `${hint} there; correct the podSelector` } : {}) });
       } else if (peer.podSelector) {
         const pods = cluster.pods(namespace);
-        const matches = selectorMatcher(peer.podSelector);
+        const matches = selectorMatcher(peer.podSelector, cluster);
         if (pods.some((p) => matches(p.labels))) continue;
         const other = elsewhere(peer.podSelector, namespace, cluster);
         if (pods.length === 0 && params.ignoreEmptyNamespaces && other.length === 0) continue;

@@ -16,7 +16,7 @@ export const podSelectorMatchesNothing = defineRule({
     const pods = cluster.pods(namespace);
     if (pods.length === 0 && params.ignoreEmptyNamespaces) return [];
     const selector = podSelectorOf(np);
-    const matches = selectorMatcher(selector);
+    const matches = selectorMatcher(selector, cluster);
     if (pods.some((p) => matches(p.labels))) return [];
     const hint = labelHint(selector, pods, 'pod');
     return [

@@ -29,7 +29,7 @@ export const servicePortNotPodPort = defineRule({
         for (const svc of services) {
           const sp = svc.ports.find((s) => s.port === port && s.protocol === protocol);
           if (!sp) continue;
-          const backends = targets.filter((pod) => serviceSelects(svc, pod));
+          const backends = targets.filter((pod) => serviceSelects(svc, pod, cluster));
           const target = serviceTarget(sp, backends);
           if (target.number === port || (target.number === undefined && target.name === undefined)) continue;
           const names = [...(target.name ? [target.name] : []), ...backends.flatMap((b) => (target.number ? portNames(b, target.number, protocol) : []))];

@@ -10,10 +10,10 @@ import type { RuleFinding } from './types.js';
  * server is no pod (and usually not in the cluster network at all), so only a rule without
  * peers (everyone) or with an ipBlock (which can hold the control-plane addresses) admits it.
  */
-function apiServerAdmitted(policies: readonly NetworkPolicy[], pod: PodInfo, protocol: string, port: number | undefined, names: readonly string[]): boolean {
+function apiServerAdmitted(policies: readonly NetworkPolicy[], pod: PodInfo, cluster: ClusterView, protocol: string, port: number | undefined, names: readonly string[]): boolean {
   return policies.some(
     (p) =>
-      selectorMatcher(podSelectorOf(p))(pod.labels) &&
+      selectorMatcher(podSelectorOf(p), cluster)(pod.labels) &&
       rulesOf(p, 'ingress').some((r) => rulePortsAllow(r.ports, protocol, port ?? -1, names) && (!r.peers || r.peers.length === 0 || r.peers.some((peer) => peer.ipBlock))),
   );
 }
@@ -31,13 +31,13 @@ function blockedWebhook(np: NetworkPolicy, namespace: string, cluster: ClusterVi
   const service = cluster.services(namespace).find((s) => s.name === ref.name);
   const sp: ServicePortInfo | undefined = service?.ports.find((p) => p.port === ref.port);
   if (!service || !sp) return undefined;
-  const selected = selectorMatcher(podSelectorOf(np));
+  const selected = selectorMatcher(podSelectorOf(np), cluster);
   // hostNetwork backends are not subject to policies at all.
-  const backends = cluster.pods(namespace).filter((p) => serviceSelects(service, p) && !p.hostNetwork && selected(p.labels));
+  const backends = cluster.pods(namespace).filter((p) => serviceSelects(service, p, cluster) && !p.hostNetwork && selected(p.labels));
   for (const pod of backends) {
     const target = serviceTarget(sp, [pod]);
     const names = [...(target.name ? [target.name] : []), ...(target.number ? portNames(pod, target.number, sp.protocol) : [])];
-    if (!apiServerAdmitted(policies(), pod, sp.protocol, target.number, names)) {
+    if (!apiServerAdmitted(policies(), pod, cluster, sp.protocol, target.number, names)) {
       return { hook, service, port: String(target.number ?? target.name), protocol: sp.protocol };
     }
   }

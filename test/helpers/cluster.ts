@@ -1,5 +1,6 @@
 /** A ClusterView stub for tests that need only part of the cluster state. */
 import type { ClusterView } from '../../src/cluster/view.js';
+import { SelectorMatchers } from '../../src/k8s/label-matchers.js';
 
 export function stubClusterView(overrides: Partial<ClusterView> = {}): ClusterView {
   return {
@@ -14,6 +15,7 @@ export function stubClusterView(overrides: Partial<ClusterView> = {}): ClusterVi
     webhooks: () => [],
     daemonSets: () => [],
     status: () => ({ synced: true, ageSeconds: 0, counts: {} }),
+    matchers: new SelectorMatchers(),
     ...overrides,
   };
 }

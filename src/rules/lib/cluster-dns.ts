@@ -63,7 +63,7 @@ function sameSelector(a: NetworkPolicy, b: NetworkPolicy): boolean {
  * judgement applies: unknown is not bad).
  */
 export function clusterDnsVerdict(np: NetworkPolicy, namespace: string, cluster: ClusterView, params: DnsParams): { udp: boolean; tcp: boolean } | undefined {
-  const isDns = selectorMatcher({ matchLabels: { ...params.dnsPodLabels } });
+  const isDns = selectorMatcher({ matchLabels: { ...params.dnsPodLabels } }, cluster);
   const dnsPods = cluster.pods(params.dnsNamespace).filter((p) => isDns(p.labels));
   if (dnsPods.length === 0) return undefined;
   // Worked out once per review: hundreds of stored policies are each checked against these.
@@ -93,7 +93,7 @@ export function clusterDnsVerdict(np: NetworkPolicy, namespace: string, cluster:
   if (selected.length === 0) {
     groups = [policies.filter((p) => p === np || isEmptySelector(podSelectorOf(p)) || sameSelector(p, np))];
   } else {
-    const matchers = policies.map((p) => (p === np ? () => true : selectorMatcher(podSelectorOf(p))));
+    const matchers = policies.map((p) => (p === np ? () => true : selectorMatcher(podSelectorOf(p), cluster)));
     groups = groupByLabels(selected).map((group) => {
       const labels = group[0]!.labels;
       return policies.filter((_, i) => matchers[i]!(labels));

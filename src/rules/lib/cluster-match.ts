@@ -7,76 +7,19 @@
 import type { ClusterView, ContainerPortInfo, NamespaceInfo, PodInfo, ServiceInfo, ServicePortInfo } from '../../cluster/view.js';
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer } from '../../k8s/types.js';
 import type { RuleAt } from '../../netpol/walk.js';
-
-type Labels = Readonly<Record<string, string>>;
-export type LabelMatcher = (labels: Labels | undefined) => boolean;
-
-const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-const NOTHING: LabelMatcher = () => false;
-const EVERYTHING: LabelMatcher = () => true;
-const compiled = new WeakMap<object, LabelMatcher>();
+import { type LabelMatcher, MATCH_EVERYTHING } from '../../k8s/label-matchers.js';
 
 /**
- * labelSelectorMatches (metav1.LabelSelectorAsSelector semantics, see k8s/labels.ts) compiled
- * once per selector object: reviews match the same selectors (stored policies, Services) against
- * thousands of pods. Cached by object identity, so a stored policy's selectors stay compiled
- * until the policy changes.
+ * A selector compiled once per selector object by the cluster view's matchers: reviews match the
+ * same selectors (stored policies, Services) against thousands of pods.
  */
-export function selectorMatcher(selector: LabelSelector | null | undefined): LabelMatcher {
-  if (!selector) return NOTHING;
-  let m = compiled.get(selector);
-  if (m) return m;
-  m = compile(selector);
-  compiled.set(selector, m);
-  return m;
-}
-
-function compile(selector: LabelSelector): LabelMatcher {
-  const pairs = Object.entries(selector.matchLabels ?? {});
-  const exprs = selector.matchExpressions ?? [];
-  if (pairs.length === 0 && exprs.length === 0) return EVERYTHING;
-  const tests: ((l: Labels) => boolean)[] = pairs.map(([k, v]) => (l) => hasOwn(l, k) && l[k] === v);
-  for (const e of exprs) {
-    const values = e.values ?? [];
-    const key = e.key ?? '';
-    switch (e.operator) {
-      case 'In':
-        if (values.length === 0) return NOTHING;
-        tests.push((l) => hasOwn(l, key) && values.includes(l[key] as string));
-        break;
-      case 'NotIn':
-        if (values.length === 0) return NOTHING;
-        tests.push((l) => !(hasOwn(l, key) && values.includes(l[key] as string)));
-        break;
-      case 'Exists':
-        if (values.length > 0) return NOTHING;
-        tests.push((l) => hasOwn(l, key));
-        break;
-      case 'DoesNotExist':
-        if (values.length > 0) return NOTHING;
-        tests.push((l) => !hasOwn(l, key));
-        break;
-      default:
-        return NOTHING;
-    }
-  }
-  return (labels) => {
-    const l = labels ?? {};
-    for (const test of tests) if (!test(l)) return false;
-    return true;
-  };
+export function selectorMatcher(selector: LabelSelector | null | undefined, cluster: ClusterView): LabelMatcher {
+  return cluster.matchers.of(selector);
 }
 
 /** A Service's selector (a plain label map) as a matcher; an absent one selects nothing. */
-export function serviceMatcher(svc: ServiceInfo): LabelMatcher {
-  const selector = svc.selector;
-  if (!selector) return NOTHING;
-  let m = compiled.get(selector);
-  if (!m) {
-    m = compile({ matchLabels: { ...selector } });
-    compiled.set(selector, m);
-  }
-  return m;
+export function serviceMatcher(svc: ServiceInfo, cluster: ClusterView): LabelMatcher {
+  return cluster.matchers.ofLabelMap(svc.selector);
 }
 
 /** spec.podSelector; omitted counts as `{}` (every pod), the API server's zero value. */
@@ -86,12 +29,12 @@ export function podSelectorOf(np: NetworkPolicy): LabelSelector {
 
 /** Pods of `namespace` that `np` selects. */
 export function selectedPods(np: NetworkPolicy, namespace: string, cluster: ClusterView): PodInfo[] {
-  const matches = selectorMatcher(podSelectorOf(np));
+  const matches = selectorMatcher(podSelectorOf(np), cluster);
   return cluster.pods(namespace).filter((p) => matches(p.labels));
 }
 
 export function matchingNamespaces(selector: LabelSelector, cluster: ClusterView): NamespaceInfo[] {
-  const matches = selectorMatcher(selector);
+  const matches = selectorMatcher(selector, cluster);
   return cluster.namespaces().filter((ns) => matches(ns.labels));
 }
 
@@ -109,7 +52,7 @@ export function peerPods(peer: NetworkPolicyPeer, namespace: string, cluster: Cl
 export function peerPodsLazy(peer: NetworkPolicyPeer, namespace: string, cluster: ClusterView): Iterable<PodInfo> | undefined {
   if (!peer.namespaceSelector && !peer.podSelector) return undefined;
   const namespaces = peer.namespaceSelector ? matchingNamespaces(peer.namespaceSelector, cluster).map((n) => n.name) : [namespace];
-  const matches = peer.podSelector ? selectorMatcher(peer.podSelector) : EVERYTHING;
+  const matches = peer.podSelector ? selectorMatcher(peer.podSelector, cluster) : MATCH_EVERYTHING;
   return {
     *[Symbol.iterator]() {
       for (const ns of namespaces) for (const p of cluster.pods(ns)) if (matches(p.labels)) yield p;
@@ -125,8 +68,8 @@ export function some<T>(items: Iterable<T>, test: (item: T) => boolean): boolean
 /** Whether a selector peer of a policy in `namespace` matches `pod` (false for ipBlock peers). */
 export function peerMatchesPod(peer: NetworkPolicyPeer, namespace: string, pod: PodInfo, cluster: ClusterView): boolean {
   if (!peer.namespaceSelector && !peer.podSelector) return false;
-  const nsOk = peer.namespaceSelector ? selectorMatcher(peer.namespaceSelector)(cluster.namespaceLabels(pod.namespace)) : pod.namespace === namespace;
-  return nsOk && (!peer.podSelector || selectorMatcher(peer.podSelector)(pod.labels));
+  const nsOk = peer.namespaceSelector ? selectorMatcher(peer.namespaceSelector, cluster)(cluster.namespaceLabels(pod.namespace)) : pod.namespace === namespace;
+  return nsOk && (!peer.podSelector || selectorMatcher(peer.podSelector, cluster)(pod.labels));
 }
 
 /**
@@ -160,15 +103,15 @@ export function servicesInFront(pods: readonly PodInfo[], cluster: ClusterView):
   for (const ns of new Set(pods.map((p) => p.namespace))) {
     const here = pods.filter((p) => p.namespace === ns);
     for (const svc of cluster.services(ns)) {
-      const matches = serviceMatcher(svc);
+      const matches = serviceMatcher(svc, cluster);
       if (here.some((p) => matches(p.labels))) out.add(svc);
     }
   }
   return [...out];
 }
 
-export function serviceSelects(svc: ServiceInfo, pod: PodInfo): boolean {
-  return svc.namespace === pod.namespace && serviceMatcher(svc)(pod.labels);
+export function serviceSelects(svc: ServiceInfo, pod: PodInfo, cluster: ClusterView): boolean {
+  return svc.namespace === pod.namespace && serviceMatcher(svc, cluster)(pod.labels);
 }
 
 /** A container port of `pod` by name and protocol. */
