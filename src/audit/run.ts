@@ -43,23 +43,23 @@ function exemptionFor(policy: OrgPolicy, resolved: ResolvedRule<AnyAuditRule>, v
   return undefined;
 }
 
-export function runAudit(input: AuditInput): AuditReport {
-  const { view, policy } = input;
-  const notJudged: NotJudged[] = [...(input.notJudged ?? [])];
-  const scope = [...new Set(input.namespaces ?? [])];
-  const known = new Set(view.namespaces().map((n) => n.name));
-  for (const ns of scope) if (!known.has(ns)) notJudged.push({ what: `namespace ${ns}`, reason: 'not found in the cluster state' });
-  const inScope = (ns: string | undefined) => ns === undefined || scope.length === 0 || scope.includes(ns);
-  const progress = input.onProgress ?? (() => {});
+/** What one audit run shares between its stages. */
+interface AuditRun {
+  readonly view: ClusterView;
+  readonly policy: OrgPolicy;
+  readonly inScope: (namespace: string | undefined) => boolean;
+  readonly progress: (stage: string, done: number, total: number) => void;
+  /** Findings and what could not be judged, added to by each stage. */
+  readonly findings: AuditFinding[];
+  readonly notJudged: NotJudged[];
+}
 
-  const findings: AuditFinding[] = [];
-  const nps = view.networkPolicies();
-  const npByKey = new Map(nps.map((np) => [npKey(np), np]));
-
-  // 1. Every existing NetworkPolicy through the org rules, as `check` does.
+/** 1. Every existing NetworkPolicy through the org rules, as `check` does. */
+function judgeStoredPolicies(run: AuditRun, nps: readonly NetworkPolicy[]): void {
+  const { view, policy, findings, notJudged } = run;
   nps.forEach((np, i) => {
     const namespace = np.metadata?.namespace ?? 'default';
-    if (!inScope(namespace)) return;
+    if (!run.inScope(namespace)) return;
     const review = reviewNetworkPolicy({ operation: 'CREATE', object: np, namespace, strictFields: false, includeApiWarnings: false }, { policy, cluster: view });
     const subject: AuditSubject = { kind: 'NetworkPolicy', namespace, name: np.metadata?.name ?? '' };
     for (const f of review.evaluation.findings) {
@@ -68,20 +68,20 @@ export function runAudit(input: AuditInput): AuditReport {
     // The impact rules judge a change; a stored policy reviewed again changes nothing.
     for (const s of review.evaluation.skipped) if (s.reason !== 'impact-off') notJudged.push({ what: `NetworkPolicy ${subject.namespace}/${subject.name}: rule ${s.rule}`, reason: s.detail });
     if (review.fieldErrors.length > 0) notJudged.push({ what: `NetworkPolicy ${subject.namespace}/${subject.name}`, reason: `not valid as the API server sees it today: ${review.fieldErrors[0]!.toString()}` });
-    progress('org rules', i + 1, nps.length);
+    run.progress('org rules', i + 1, nps.length);
   });
+}
 
-  // 2. The audit rules, over the connectivity model of everything in force.
-  progress('model', 0, 1);
-  const model = ConnectivityModel.build(snapshotFromClusterView(view));
-  progress('model', 1, 1);
-  const workloads = workloadsOf(model);
+/** 2. The audit rules over the connectivity model of everything in force; returns the ids of the rules that ran. */
+function runAuditRules(run: AuditRun, model: ConnectivityModel, workloads: readonly Workload[], nps: readonly NetworkPolicy[]): string[] {
+  const { view, policy, findings, notJudged, progress } = run;
+  const npByKey = new Map(nps.map((np) => [npKey(np), np]));
   let externals: readonly Party[] | undefined;
   let coverage: Coverage | undefined;
   const base = {
     model,
     view,
-    inScope,
+    inScope: run.inScope,
     workloads,
     externals: () => (externals ??= externalRepresentatives(model, NON_PUBLIC_RANGES)),
     coverage: () => (coverage ??= policyCoverage(model, { externals: base.externals(), onProgress: (d, t) => progress('redundancy', d, t) })),
@@ -117,6 +117,61 @@ export function runAudit(input: AuditInput): AuditReport {
     }
     progress('audit rules', i + 1, policy.audit.length);
   });
+  return ran;
+}
+
+/** Pods isolated and not, in one direction. */
+function isolationCounts(model: ConnectivityModel, pods: readonly { namespace: string; name: string }[], dir: 'ingress' | 'egress'): DirectionCounts {
+  let isolated = 0;
+  let notIsolated = 0;
+  for (const p of pods) {
+    if ((model.isolation(`${p.namespace}/${p.name}`)?.[dir].length ?? 0) > 0) isolated++;
+    else notIsolated++;
+  }
+  return { isolated, notIsolated };
+}
+
+/** 3. One summary per namespace in scope. */
+function namespaceSummaries(run: AuditRun, model: ConnectivityModel, workloads: readonly Workload[], nps: readonly NetworkPolicy[]): NamespaceSummary[] {
+  const podsInScope = model.pods.filter((p) => run.inScope(p.namespace));
+  return run.view
+    .namespaces()
+    .filter((n) => run.inScope(n.name))
+    .map((n) => n.name)
+    .sort(cmp)
+    .map((name) => {
+      const pods = podsInScope.filter((p) => p.namespace === name);
+      return {
+        name,
+        pods: pods.length,
+        workloads: workloads.filter((w) => w.namespace === name).length,
+        networkPolicies: nps.filter((np) => (np.metadata?.namespace ?? 'default') === name).length,
+        ingress: isolationCounts(model, pods, 'ingress'),
+        egress: isolationCounts(model, pods, 'egress'),
+        findings: run.findings.filter((f) => f.namespace === name).length,
+      };
+    });
+}
+
+export function runAudit(input: AuditInput): AuditReport {
+  const { view, policy } = input;
+  const notJudged: NotJudged[] = [...(input.notJudged ?? [])];
+  const scope = [...new Set(input.namespaces ?? [])];
+  const known = new Set(view.namespaces().map((n) => n.name));
+  for (const ns of scope) if (!known.has(ns)) notJudged.push({ what: `namespace ${ns}`, reason: 'not found in the cluster state' });
+  const inScope = (ns: string | undefined) => ns === undefined || scope.length === 0 || scope.includes(ns);
+  const progress = input.onProgress ?? (() => {});
+  const findings: AuditFinding[] = [];
+  const run: AuditRun = { view, policy, inScope, progress, findings, notJudged };
+  const nps = view.networkPolicies();
+
+  judgeStoredPolicies(run, nps);
+
+  progress('model', 0, 1);
+  const model = ConnectivityModel.build(snapshotFromClusterView(view));
+  progress('model', 1, 1);
+  const workloads = workloadsOf(model);
+  const ran = runAuditRules(run, model, workloads, nps);
 
   findings.sort((a, b) => cmp(a.namespace ?? '', b.namespace ?? '') || cmp(a.subject.kind, b.subject.kind) || cmp(a.subject.name, b.subject.name) || cmp(a.rule, b.rule) || cmp(a.field, b.field));
 
@@ -127,33 +182,8 @@ export function runAudit(input: AuditInput): AuditReport {
   const matrix = reachabilityMatrix(model, chooseForMatrix(inScopeWorkloads, findings, limit), inScopeWorkloads.length);
   progress('matrix', 1, 1);
 
-  const count = (pods: readonly { namespace: string; name: string; hostNetwork: boolean }[], dir: 'ingress' | 'egress'): DirectionCounts => {
-    let isolated = 0;
-    let notIsolated = 0;
-    for (const p of pods) {
-      if ((model.isolation(`${p.namespace}/${p.name}`)?.[dir].length ?? 0) > 0) isolated++;
-      else notIsolated++;
-    }
-    return { isolated, notIsolated };
-  };
   const podsInScope = model.pods.filter((p) => inScope(p.namespace));
-  const namespaces: NamespaceSummary[] = view
-    .namespaces()
-    .filter((n) => inScope(n.name))
-    .map((n) => n.name)
-    .sort(cmp)
-    .map((name) => {
-      const pods = podsInScope.filter((p) => p.namespace === name);
-      return {
-        name,
-        pods: pods.length,
-        workloads: inScopeWorkloads.filter((w) => w.namespace === name).length,
-        networkPolicies: nps.filter((np) => (np.metadata?.namespace ?? 'default') === name).length,
-        ingress: count(pods, 'ingress'),
-        egress: count(pods, 'egress'),
-        findings: findings.filter((f) => f.namespace === name).length,
-      };
-    });
+  const namespaces = namespaceSummaries(run, model, inScopeWorkloads, nps);
   const byRule: Record<string, number> = {};
   for (const id of ran) byRule[id] = 0;
   for (const f of findings) byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
@@ -167,8 +197,8 @@ export function runAudit(input: AuditInput): AuditReport {
       workloads: inScopeWorkloads.length,
       networkPolicies: nps.filter((np) => inScope(np.metadata?.namespace ?? 'default')).length,
       clusterNetworkPolicies: model.clusterNetworkPolicies.length,
-      ingress: count(podsInScope, 'ingress'),
-      egress: count(podsInScope, 'egress'),
+      ingress: isolationCounts(model, podsInScope, 'ingress'),
+      egress: isolationCounts(model, podsInScope, 'egress'),
       findings: {
         total: findings.length,
         deny: findings.filter((f) => f.effect === 'deny').length,
