@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { PodClass } from '../../connectivity/index.js';
 import { defineAuditRule } from '../define.js';
 import { type ExposedPort, openToAllNamespaces } from '../exposure.js';
 import { listShort } from '../lib.js';
@@ -19,13 +18,7 @@ export const podReachableFromAllNamespaces = defineAuditRule({
     minNamespaces: z.number().int().min(1).default(2).describe('Only judge when at least this many other namespaces run pods (with fewer, "every namespace" says little).'),
   }),
   audit({ model, workloads, inScope, params }) {
-    const byNamespace = new Map<string, PodClass[]>();
-    for (const cls of model.classes) {
-      if (cls.hostNetwork) continue;
-      const list = byNamespace.get(cls.namespace);
-      if (list) list.push(cls);
-      else byNamespace.set(cls.namespace, [cls]);
-    }
+    const byNamespace = model.podClassesByNamespace();
     const findings = [];
     for (const w of workloads) {
       if (!inScope(w.namespace)) continue;
