@@ -15,10 +15,10 @@
  */
 import type { NetworkPolicy } from '../k8s/types.js';
 import type { ParsedRange } from '../netpol/cidr.js';
-import { BlockTable, blockAdmitsAny } from './blocks.js';
+import { type Block, BlockTable, blockAdmitsAny } from './blocks.js';
 import { ClassGrouper, type PodClass, attachPolicies, emptyFacts } from './classes.js';
 import { type CompiledPolicy, compileNetworkPolicy } from './compile.js';
-import { ConnectivityModel, type Lookup, TERMINATED, podKey, policiesByNamespace } from './model.js';
+import { ConnectivityModel, type Lookup, type ModelParts, TERMINATED, podKey, policiesByNamespace } from './model.js';
 import type { Labels, SnapshotNamespace, SnapshotPod } from './types.js';
 
 export interface ModelChanges {
@@ -166,57 +166,41 @@ function changedPolicies(base: ConnectivityModel, changes: ModelChanges, table: 
   return { raw: outRaw, compiled: outCompiled, namespaces };
 }
 
-/** The model after `changes` (ClusterNetworkPolicy changes are not among them: build again for those, they are rare). */
-export function deriveModel(base: ConnectivityModel, changes: ModelChanges, options: DeriveOptions = {}): ConnectivityModel {
-  const p = base.parts;
-  const layered = options.layered ?? false;
-  const table = BlockTable.from(p.blocks);
-  const policyChange = (changes.networkPolicies?.length ?? 0) + (changes.deleteNetworkPolicies?.length ?? 0) > 0;
-  const policies = policyChange ? changedPolicies(base, changes, table) : { raw: p.snapshot.networkPolicies as NetworkPolicy[], compiled: p.networkPolicies as CompiledPolicy[], namespaces: new Set<string>() };
-  const newBlocks = table.blocks.slice(p.blocks.length);
-
-  // Namespaces whose labels change: every class of theirs is made again.
-  let namespaceLabels = p.namespaceLabels;
+/** The namespace labels after the changes, and the namespaces whose labels changed (every class of theirs is made again). */
+function namespaceLabelsAfter(p: ModelParts, changes: ModelChanges): { namespaceLabels: ReadonlyMap<string, Labels>; relabelled: Set<string> } {
   const relabelled = new Set<string>();
-  if ((changes.namespaces?.length ?? 0) + (changes.deleteNamespaces?.length ?? 0) > 0) {
-    const next = new Map(p.namespaceLabels);
-    for (const name of changes.deleteNamespaces ?? []) {
-      if (next.delete(name)) relabelled.add(name);
-    }
-    for (const ns of changes.namespaces ?? []) {
-      const was = next.get(ns.name) ?? { [METADATA_NAME]: ns.name };
-      if (!sameLabels(was, ns.labels)) relabelled.add(ns.name);
-      next.set(ns.name, ns.labels);
-    }
-    namespaceLabels = next;
+  if ((changes.namespaces?.length ?? 0) + (changes.deleteNamespaces?.length ?? 0) === 0) return { namespaceLabels: p.namespaceLabels, relabelled };
+  const next = new Map(p.namespaceLabels);
+  for (const name of changes.deleteNamespaces ?? []) {
+    if (next.delete(name)) relabelled.add(name);
   }
+  for (const ns of changes.namespaces ?? []) {
+    const was = next.get(ns.name) ?? { [METADATA_NAME]: ns.name };
+    if (!sameLabels(was, ns.labels)) relabelled.add(ns.name);
+    next.set(ns.name, ns.labels);
+  }
+  return { namespaceLabels: next, relabelled };
+}
 
-  // The pods placed again (null: leaving the model).
+/**
+ * The pods placed again (null: leaving the model) — changed ones, every pod of a relabelled
+ * namespace, pods a new ipBlock admits (it can split their class) — and the base's classes
+ * that are replaced: theirs, and every class of a namespace whose policies changed.
+ */
+function podsToPlace(p: ModelParts, changes: ModelChanges, relabelled: ReadonlySet<string>, policyNamespaces: ReadonlySet<string>, newBlocks: readonly Block[]): { moved: Map<string, SnapshotPod | null>; replaced: Set<PodClass> } {
   const moved = new Map<string, SnapshotPod | null>();
   for (const key of changes.deletePods ?? []) moved.set(key, null);
   for (const pod of changes.pods ?? []) moved.set(podKey(pod), TERMINATED.has(pod.phase ?? '') ? null : pod);
-  // Classes by key: the base's, with this derivation's own entries over them (null: gone).
-  const keyOwn = new Map<string, PodClass | null>();
-  const classByKey = {
-    get: (key: string) => {
-      const v = keyOwn.get(key);
-      return v !== undefined ? (v ?? undefined) : p.classByKey.get(key);
-    },
-    set: (key: string, cls: PodClass) => keyOwn.set(key, cls),
-    delete: (key: string) => keyOwn.set(key, null),
-  };
   const replaced = new Set<PodClass>();
   for (const cls of p.classes) {
     if (relabelled.has(cls.namespace)) {
       replaced.add(cls);
-      classByKey.delete(cls.key);
       for (const key of cls.pods) if (!moved.has(key)) moved.set(key, p.byKey.get(key) ?? null);
-    } else if (policies.namespaces.has(cls.namespace)) {
+    } else if (policyNamespaces.has(cls.namespace)) {
       replaced.add(cls);
     }
   }
   if (newBlocks.length > 0) {
-    // A new ipBlock can split a class: its pods are placed again when the block admits them.
     for (const pod of p.pods) {
       const key = podKey(pod);
       if (moved.has(key)) continue;
@@ -228,6 +212,52 @@ export function deriveModel(base: ConnectivityModel, changes: ModelChanges, opti
     const cls = p.classOf.get(key);
     if (cls) replaced.add(cls);
   }
+  return { moved, replaced };
+}
+
+/** The model's pod list with `podOwn` applied, by object rather than by key: no key string made for each of the 10,000 pods kept. */
+function podListAfter(p: ModelParts, podOwn: ReadonlyMap<string, SnapshotPod | null>): readonly SnapshotPod[] {
+  if (podOwn.size === 0) return p.pods;
+  const replacing = new Map<SnapshotPod, SnapshotPod | null>();
+  const added: SnapshotPod[] = [];
+  for (const [key, pod] of podOwn) {
+    const old = p.byKey.get(key);
+    if (old) replacing.set(old, pod);
+    else if (pod) added.push(pod);
+  }
+  const next: SnapshotPod[] = [];
+  for (const pod of p.pods) {
+    const replacement = replacing.get(pod);
+    if (replacement === undefined) next.push(pod);
+    else if (replacement !== null) next.push(replacement);
+  }
+  for (const pod of added) next.push(pod);
+  return next;
+}
+
+/** The model after `changes` (ClusterNetworkPolicy changes are not among them: build again for those, they are rare). */
+export function deriveModel(base: ConnectivityModel, changes: ModelChanges, options: DeriveOptions = {}): ConnectivityModel {
+  const p = base.parts;
+  const layered = options.layered ?? false;
+  const table = BlockTable.from(p.blocks);
+  const policyChange = (changes.networkPolicies?.length ?? 0) + (changes.deleteNetworkPolicies?.length ?? 0) > 0;
+  const policies = policyChange ? changedPolicies(base, changes, table) : { raw: p.snapshot.networkPolicies as NetworkPolicy[], compiled: p.networkPolicies as CompiledPolicy[], namespaces: new Set<string>() };
+  const newBlocks = table.blocks.slice(p.blocks.length);
+
+  const { namespaceLabels, relabelled } = namespaceLabelsAfter(p, changes);
+
+  // Classes by key: the base's, with this derivation's own entries over them (null: gone).
+  const keyOwn = new Map<string, PodClass | null>();
+  const classByKey = {
+    get: (key: string) => {
+      const v = keyOwn.get(key);
+      return v !== undefined ? (v ?? undefined) : p.classByKey.get(key);
+    },
+    set: (key: string, cls: PodClass) => keyOwn.set(key, cls),
+    delete: (key: string) => keyOwn.set(key, null),
+  };
+  const { moved, replaced } = podsToPlace(p, changes, relabelled, policies.namespaces, newBlocks);
+  for (const cls of replaced) if (relabelled.has(cls.namespace)) classByKey.delete(cls.key);
 
   // Copies of the classes that change, with the moved pods taken out; shared ones stay as they are.
   let nextId = p.nextClassId;
@@ -268,26 +298,7 @@ export function deriveModel(base: ConnectivityModel, changes: ModelChanges, opti
   for (const c of copyOf.values()) if (c.pods.length === 0) classByKey.delete(c.key);
   const classes = [...p.classes.filter((c) => !replaced.has(c)), ...fresh];
 
-  let pods = p.pods;
-  if (podOwn.size > 0) {
-    // By object, not by key: no key string made for each of the 10,000 pods kept.
-    const replacing = new Map<SnapshotPod, SnapshotPod | null>();
-    const added: SnapshotPod[] = [];
-    for (const [key, pod] of podOwn) {
-      const old = p.byKey.get(key);
-      if (old) replacing.set(old, pod);
-      else if (pod) added.push(pod);
-    }
-    const next: SnapshotPod[] = [];
-    for (const pod of p.pods) {
-      const replacement = replacing.get(pod);
-      if (replacement === undefined) next.push(pod);
-      else if (replacement !== null) next.push(replacement);
-    }
-    for (const pod of added) next.push(pod);
-    pods = next;
-  }
-
+  const pods = podListAfter(p, podOwn);
   let namespaces = p.snapshot.namespaces;
   if (namespaceLabels !== p.namespaceLabels) namespaces = [...namespaceLabels].map(([name, labels]) => ({ name, labels }));
 
