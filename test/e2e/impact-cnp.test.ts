@@ -10,11 +10,10 @@
  *
  * Writes docs/transcripts/impact-cnp.txt from the real output, which the README quotes.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { type Cluster, newWorkDir, startCluster } from './harness/cluster.js';
-import { createNamespace, type KubectlRun, kubectlIn, REPO_ROOT, registerWebhook, type RunningWebhook, startWebhook, transcript } from './webhook-fixture.js';
+import { createNamespace, type KubectlRun, kubectlIn, REPO_ROOT, registerWebhook, startWebhook, transcript, webhookTestBed, SHOP_DEFAULT_DENY as DEFAULT_DENY } from './webhook-fixture.js';
 
 const TRANSCRIPTS = join(REPO_ROOT, 'docs', 'transcripts');
 const CRD = join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'clusternetworkpolicies-crd.yaml');
@@ -28,14 +27,6 @@ spec:
 `;
 
 const PODS = [pod('shop', 'web-1', 'web', '[{containerPort: 8080}]'), pod('partner', 'client-1', 'client'), pod('ops', 'monitor-1', 'monitor')].join('');
-
-const DEFAULT_DENY = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: default-deny, namespace: shop}
-spec:
-  podSelector: {}
-  policyTypes: [Ingress]
-`;
 
 const WEB_FROM_EVERYWHERE = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -67,17 +58,7 @@ const IMPACT = 'Warning: shop/web-from-all-namespaces: [impact] ';
 const EVERY_FLOW = `${IMPACT}every flow: audit annotation impact (first 100), log at debug level`;
 
 t.test('the webhook\'s impact accounts for a ClusterNetworkPolicy whose CRD is installed after it started', async (t) => {
-  const workDir = await newWorkDir('impact-cnp');
-  const cluster: Cluster = await startCluster({ workDir });
-  let webhook: RunningWebhook | undefined;
-  t.teardown(async () => {
-    await webhook?.stop().catch(() => undefined);
-    await cluster.stop();
-    if (t.passing()) await rm(workDir, { recursive: true, force: true });
-    else t.comment(`work dir kept for inspection: ${workDir}`);
-  });
-  const manifests = join(workDir, 'manifests');
-  await mkdir(manifests);
+  const { workDir, cluster, manifests, started } = await webhookTestBed(t, 'impact-cnp');
   await writeFile(join(manifests, 'web-from-all-namespaces.yaml'), WEB_FROM_EVERYWHERE);
   await writeFile(join(manifests, 'partner-not-into-shop.yaml'), DENY_PARTNER);
   const kubectl = (args: string[]) => kubectlIn(cluster, manifests, args, { combined: true });
@@ -85,9 +66,9 @@ t.test('the webhook\'s impact accounts for a ClusterNetworkPolicy whose CRD is i
 
   const serving = await cluster.issueCertificate({ name: 'netpol-guard', usage: 'server', subjectAltNames: ['IP:127.0.0.1'] });
   // startWebhook waits for /readyz: ready although ClusterNetworkPolicies are not served.
-  webhook = await startWebhook({ workDir, name: 'impact-cnp', certFile: serving.certFile, keyFile: serving.keyFile, kubeconfig: cluster.kubeconfig, startTimeoutMs: 120_000 });
+  const webhook = started(await startWebhook({ workDir, name: 'impact-cnp', certFile: serving.certFile, keyFile: serving.keyFile, kubeconfig: cluster.kubeconfig, startTimeoutMs: 120_000 }));
   const readyz = async () => {
-    const res = await fetch(`${webhook!.healthUrl}/readyz`);
+    const res = await fetch(`${webhook.healthUrl}/readyz`);
     return { status: res.status, body: await res.text() };
   };
   const before = await readyz();
@@ -149,7 +130,7 @@ t.test('the webhook\'s impact accounts for a ClusterNetworkPolicy whose CRD is i
     const after = await readyz();
     t.equal(after.status, 200);
     t.notMatch(after.body, /not read/, 'readiness no longer says they are not read');
-    t.ok(webhook!.logLines().some((l) => l.msg === 'cluster cache: optional resource is served and readable now' && l.resource === 'clusternetworkpolicies'), 'the pickup is logged');
+    t.ok(webhook.logLines().some((l) => l.msg === 'cluster cache: optional resource is served and readable now' && l.resource === 'clusternetworkpolicies'), 'the pickup is logged');
   });
 
   await t.test('deleting the ClusterNetworkPolicy: the partner gains access again', async (t) => {
@@ -159,7 +140,7 @@ t.test('the webhook\'s impact accounts for a ClusterNetworkPolicy whose CRD is i
     const run = await preview((out) => out.includes('2 flows gained'), 'the deletion to reach the model');
     runs.push(run);
     t.match(impactLines(run)[0] ?? '', /2 flows gained from 2 sources: ops\/monitor -> shop\/web 8080\/TCP, partner\/client -> shop\/web 8080\/TCP$/);
-    const metrics = await webhook!.metrics();
+    const metrics = await webhook.metrics();
     t.match(metrics, /netpol_guard_connectivity_model_updates_total\{kind="built"\} [3-9]/, 'built at the start and again on each ClusterNetworkPolicy change');
   });
 

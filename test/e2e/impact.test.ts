@@ -10,11 +10,10 @@
  *
  * Writes docs/transcripts/impact.txt from the real output, which the README quotes.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { type Cluster, newWorkDir, startCluster } from './harness/cluster.js';
-import { createNamespace, type KubectlRun, kubectlIn, REPO_ROOT, registerWebhook, type RunningWebhook, startWebhook, transcript, VALIDATING_WEBHOOK } from './webhook-fixture.js';
+import { createNamespace, type KubectlRun, kubectlIn, REPO_ROOT, registerWebhook, startWebhook, transcript, VALIDATING_WEBHOOK, webhookTestBed, SHOP_DEFAULT_DENY as DEFAULT_DENY } from './webhook-fixture.js';
 
 const TRANSCRIPTS = join(REPO_ROOT, 'docs', 'transcripts');
 
@@ -55,14 +54,6 @@ spec:
 
 const IPS: Record<string, string> = { 'ingress-nginx/controller-1': '10.3.0.1', 'shop/web-5f6d7-1': '10.2.0.1', 'shop/web-5f6d7-2': '10.2.0.2', 'shop/api-0': '10.2.0.9' };
 
-const DEFAULT_DENY = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: default-deny, namespace: shop}
-spec:
-  podSelector: {}
-  policyTypes: [Ingress]
-`;
-
 const FROM_CONTROLLER_RANGE = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: web-from-ingress, namespace: shop}
@@ -77,17 +68,7 @@ spec:
 const ORG_POLICY = (rules: string) => `apiVersion: netpol-guard.io/v1alpha1\nkind: OrgPolicy\nrules:\n${rules}`;
 
 t.test('impact at admission through a real API server', async (t) => {
-  const workDir = await newWorkDir('impact');
-  const cluster: Cluster = await startCluster({ workDir });
-  let webhook: RunningWebhook | undefined;
-  t.teardown(async () => {
-    await webhook?.stop().catch(() => undefined);
-    await cluster.stop();
-    if (t.passing()) await rm(workDir, { recursive: true, force: true });
-    else t.comment(`work dir kept for inspection: ${workDir}`);
-  });
-  const manifests = join(workDir, 'manifests');
-  await mkdir(manifests);
+  const { workDir, cluster, manifests, started } = await webhookTestBed(t, 'impact');
   await writeFile(join(manifests, 'default-deny.yaml'), DEFAULT_DENY);
   await writeFile(join(manifests, 'web-from-ingress.yaml'), FROM_CONTROLLER_RANGE);
   const policyFile = join(workDir, 'org-policy.yaml');
@@ -96,8 +77,8 @@ t.test('impact at admission through a real API server', async (t) => {
   const kubectl = (args: string[]) => kubectlIn(cluster, manifests, args, { combined: true });
 
   const serving = await cluster.issueCertificate({ name: 'netpol-guard', usage: 'server', subjectAltNames: ['IP:127.0.0.1'] });
-  webhook = await startWebhook({ workDir, name: 'impact', certFile: serving.certFile, keyFile: serving.keyFile, kubeconfig: cluster.kubeconfig, extraArgs: ['--policy', policyFile, '--log-level', 'debug'], startTimeoutMs: 120_000 });
-  const logs = () => webhook!.logLines();
+  const webhook = started(await startWebhook({ workDir, name: 'impact', certFile: serving.certFile, keyFile: serving.keyFile, kubeconfig: cluster.kubeconfig, extraArgs: ['--policy', policyFile, '--log-level', 'debug'], startTimeoutMs: 120_000 }));
+  const logs = () => webhook.logLines();
   await createNamespace(cluster, 'probe-impact', 'impact');
   await registerWebhook(cluster, { name: 'impact', url: webhook.url, caPem: cluster.caPem, failurePolicy: 'Fail', mutating: false }, 'probe-impact');
 
@@ -197,7 +178,7 @@ t.test('impact at admission through a real API server', async (t) => {
   });
 
   await t.test('the metrics and the debug log carry the rest', async (t) => {
-    const metrics = await webhook!.metrics();
+    const metrics = await webhook.metrics();
     const computed = Number(/netpol_guard_impact_total\{outcome="computed"\} (\d+)/.exec(metrics)?.[1] ?? 0);
     t.ok(computed >= 6, `impact computed for every review (${computed})`);
     t.match(metrics, /netpol_guard_connectivity_model_updates_total\{kind="built"\} 1\n/, 'built once');

@@ -17,7 +17,7 @@ import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
-import type { Cluster, CommandResult } from './harness/cluster.js';
+import { type Cluster, type CommandResult, newWorkDir, startCluster } from './harness/cluster.js';
 import { formatCommand } from './harness/command.js';
 import { ManagedProcess } from './harness/processes.js';
 import { kubectlPath } from './harness/tools.js';
@@ -351,3 +351,52 @@ export function servedFingerprint(url: string, caPem: string): Promise<string> {
 export function fingerprintOf(certPem: string): string {
   return new X509Certificate(certPem).fingerprint256;
 }
+
+/** What a test bed needs of a tap test. */
+interface TestLike {
+  teardown(fn: () => Promise<void>): void;
+  passing(): boolean;
+  comment(...message: unknown[]): void;
+}
+
+export interface WebhookTestBed {
+  readonly workDir: string;
+  readonly cluster: Cluster;
+  /** `<workDir>/manifests`, made empty. */
+  readonly manifests: string;
+  /** Hands the test's webhook to the teardown, which stops it before the cluster. */
+  started(webhook: RunningWebhook): RunningWebhook;
+}
+
+/**
+ * A work directory, a real API server and (once started) the webhook for one test, all torn down
+ * with it; the work directory stays when the test fails, and the test says where.
+ */
+export async function webhookTestBed(t: TestLike, name: string): Promise<WebhookTestBed> {
+  const workDir = await newWorkDir(name);
+  const cluster = await startCluster({ workDir });
+  let webhook: RunningWebhook | undefined;
+  t.teardown(async () => {
+    await webhook?.stop().catch(() => undefined);
+    await cluster.stop();
+    if (t.passing()) await rm(workDir, { recursive: true, force: true });
+    else t.comment(`work dir kept for inspection: ${workDir}`);
+  });
+  const manifests = join(workDir, 'manifests');
+  await mkdir(manifests);
+  return {
+    workDir,
+    cluster,
+    manifests,
+    started: (w) => (webhook = w),
+  };
+}
+
+/** The default-deny of ingress the impact tests apply to namespace `shop`. */
+export const SHOP_DEFAULT_DENY = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+`;
