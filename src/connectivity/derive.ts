@@ -41,6 +41,11 @@ export interface DeriveOptions {
    * for one review) instead of one flat map (for a model that is derived from again and again).
    */
   readonly layered?: boolean;
+  /**
+   * Entries the merged layer of a line of derived models may hold before it is flattened;
+   * default an eighth of the flat map, at least 64 (tests set it low to cross the point).
+   */
+  readonly layerLimit?: number;
 }
 
 /** Answers from its own entries first (null: gone), then from the base. */
@@ -75,7 +80,7 @@ class Layered<V> implements Lookup<V> {
  */
 const FLATTEN_AT = 1 / 8;
 
-function lookup<V>(own: Map<string, V | null>, base: Lookup<V>, layered: boolean): Lookup<V> {
+function lookup<V>(own: Map<string, V | null>, base: Lookup<V>, layered: boolean, layerLimit: number | undefined): Lookup<V> {
   if (own.size === 0) return base;
   // A model for one review: a layer over whatever its base is (at most two deep).
   if (layered) return new OneReviewLayer(own, base);
@@ -87,7 +92,7 @@ function lookup<V>(own: Map<string, V | null>, base: Lookup<V>, layered: boolean
     for (const [k, v] of own) merged.set(k, v);
   }
   const l = new Layered(merged, flat);
-  return merged.size > Math.max(64, flat.size * FLATTEN_AT) ? l.entries() : l;
+  return merged.size > (layerLimit ?? Math.max(64, flat.size * FLATTEN_AT)) ? l.entries() : l;
 }
 
 /** A layer over any lookup, for a model that lives for one review and is never derived from. */
@@ -305,10 +310,10 @@ export function deriveModel(base: ConnectivityModel, changes: ModelChanges, opti
   return ConnectivityModel.assemble({
     snapshot: { namespaces, pods, networkPolicies: policies.raw, clusterNetworkPolicies: p.snapshot.clusterNetworkPolicies ?? [] },
     pods,
-    byKey: lookup(podOwn, p.byKey, layered),
+    byKey: lookup(podOwn, p.byKey, layered, options.layerLimit),
     classes,
-    classOf: lookup(classOwn, p.classOf, layered),
-    classByKey: lookup(keyOwn, p.classByKey, layered),
+    classOf: lookup(classOwn, p.classOf, layered, options.layerLimit),
+    classByKey: lookup(keyOwn, p.classByKey, layered, options.layerLimit),
     nextClassId: nextId,
     networkPolicies: policies.compiled,
     clusterNetworkPolicies: p.clusterNetworkPolicies,
