@@ -4,7 +4,7 @@
  * the state comes in as a ClusterView, the report goes out as data.
  */
 import type { ClusterView } from '../cluster/view.js';
-import { ConnectivityModel, type Coverage, type Party, externalRepresentatives, policyCoverage, snapshotFromClusterView } from '../connectivity/index.js';
+import { ConnectivityModel, type Coverage, type Party, externalRepresentatives, policyCoverage, policyKey, snapshotFromClusterView } from '../connectivity/index.js';
 import type { NetworkPolicy } from '../k8s/types.js';
 import { effectOf, namespaceExemption, objectExemption } from '../policy/evaluate.js';
 import type { OrgPolicy, ResolvedRule } from '../policy/types.js';
@@ -29,10 +29,6 @@ export interface AuditInput {
 }
 
 export const DEFAULT_MATRIX_LIMIT = 150;
-
-function npKey(np: NetworkPolicy): string {
-  return `${np.metadata?.namespace ?? 'default'}/${np.metadata?.name ?? ''}`;
-}
 
 /** Why a finding is exempt: a namespace exemption of the org policy, or the object's own annotation. */
 function exemptionFor(policy: OrgPolicy, resolved: ResolvedRule<AnyAuditRule>, view: ClusterView, subject: AuditSubject, np: NetworkPolicy | undefined): string | undefined {
@@ -75,7 +71,7 @@ function judgeStoredPolicies(run: AuditRun, nps: readonly NetworkPolicy[]): void
 /** 2. The audit rules over the connectivity model of everything in force; returns the ids of the rules that ran. */
 function runAuditRules(run: AuditRun, model: ConnectivityModel, workloads: readonly Workload[], nps: readonly NetworkPolicy[]): string[] {
   const { view, policy, findings, notJudged, progress } = run;
-  const npByKey = new Map(nps.map((np) => [npKey(np), np]));
+  const npByKey = new Map(nps.map((np) => [policyKey(np), np]));
   let externals: readonly Party[] | undefined;
   let coverage: Coverage | undefined;
   const base = {

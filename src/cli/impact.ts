@@ -4,7 +4,8 @@
  */
 import { ConnectivityModel, snapshotFromClusterView, type Probe, type Protocol } from '../connectivity/index.js';
 import { NpgError } from '../errors.js';
-import { analyzeImpact, expandImpact, policyKey } from '../impact/compute.js';
+import { policyKey } from '../connectivity/index.js';
+import { analyzeImpact, expandImpact } from '../impact/compute.js';
 import type { ImpactAnalysis, ImpactReport, PolicyChange } from '../impact/types.js';
 import type { PodIdentity } from '../impact/workloads.js';
 import { admitNetworkPolicy } from '../netpol/admit.js';

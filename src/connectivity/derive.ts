@@ -18,7 +18,7 @@ import type { ParsedRange } from '../netpol/cidr.js';
 import { type Block, BlockTable, blockAdmitsAny } from './blocks.js';
 import { ClassGrouper, type PodClass, attachPolicies, emptyFacts } from './classes.js';
 import { type CompiledPolicy, compileNetworkPolicy } from './compile.js';
-import { ConnectivityModel, type Lookup, type ModelParts, TERMINATED, podKey, policiesByNamespace } from './model.js';
+import { ConnectivityModel, type Lookup, type ModelParts, TERMINATED, podKey, policiesByNamespace, policyKey } from './model.js';
 import type { Labels, SnapshotNamespace, SnapshotPod } from './types.js';
 
 export interface ModelChanges {
@@ -119,10 +119,6 @@ class OneReviewLayer<V> implements Lookup<V> {
   }
 }
 
-function npKey(np: NetworkPolicy): string {
-  return `${np.metadata?.namespace ?? 'default'}/${np.metadata?.name ?? ''}`;
-}
-
 function namespaceOfKey(key: string): string {
   const slash = key.indexOf('/');
   return slash < 0 ? key : key.slice(0, slash);
@@ -144,7 +140,7 @@ function changedPolicies(base: ConnectivityModel, changes: ModelChanges, table: 
   const compiled = base.networkPolicies;
   const deleted = new Set(changes.deleteNetworkPolicies ?? []);
   const upserts = new Map<string, NetworkPolicy>();
-  for (const np of changes.networkPolicies ?? []) upserts.set(npKey(np), np);
+  for (const np of changes.networkPolicies ?? []) upserts.set(policyKey(np), np);
   const namespaces = new Set<string>([...deleted].map(namespaceOfKey));
   for (const key of upserts.keys()) namespaces.add(namespaceOfKey(key));
   const outRaw: NetworkPolicy[] = [];

@@ -40,7 +40,7 @@ export type {
 } from './types.js';
 export type * from '../k8s/cnp-types.js';
 export { decodeClusterNetworkPolicy, isClusterNetworkPolicyKind } from '../k8s/cnp-decode.js';
-export { ConnectivityModel, endpointText, podKey } from './model.js';
+export { ConnectivityModel, endpointText, podKey, policyKey } from './model.js';
 export type { PodClass } from './classes.js';
 export { connectivityMatrix, declaredProbes, compareProbes, type Matrix, type MatrixFlow, type MatrixProbe, type MatrixRequest, type Probe } from './matrix.js';
 export { diffConnectivity, diffGroups, expandGroups, type ConnectivityDiff, type DiffScope, type FlowChange, type FlowGroup, type GroupDiff, type IsolationChange } from './diff.js';

@@ -28,6 +28,11 @@ export function policiesByNamespace(policies: readonly CompiledPolicy[]): Map<st
 }
 
 /** `namespace/name` of a pod, the key every API of the model uses. */
+/** `namespace/name` of a NetworkPolicy, the key every model, diff and impact names it by. */
+export function policyKey(np: NetworkPolicy): string {
+  return `${np.metadata?.namespace ?? 'default'}/${np.metadata?.name ?? ''}`;
+}
+
 export function podKey(pod: { readonly namespace: string; readonly name: string }): string {
   return `${pod.namespace}/${pod.name}`;
 }

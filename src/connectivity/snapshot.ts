@@ -5,6 +5,7 @@
 import type { ClusterView } from '../cluster/view.js';
 import type { NetworkPolicy } from '../k8s/types.js';
 import type { ClusterNetworkPolicy } from '../k8s/cnp-types.js';
+import { policyKey } from './model.js';
 import type { ConnectivitySnapshot } from './types.js';
 
 export function snapshotFromClusterView(view: ClusterView): ConnectivitySnapshot {
@@ -24,10 +25,6 @@ export function snapshotFromClusterView(view: ClusterView): ConnectivitySnapshot
   };
 }
 
-function npKey(np: NetworkPolicy): string {
-  return `${np.metadata?.namespace ?? 'default'}/${np.metadata?.name ?? ''}`;
-}
-
 export interface PolicyChanges {
   /** Created, or replacing the one with the same namespace/name. */
   readonly networkPolicies?: readonly NetworkPolicy[];
@@ -40,9 +37,9 @@ export interface PolicyChanges {
 
 /** The snapshot with policies added, replaced or removed; the input is not modified. */
 export function withPolicyChanges(snapshot: ConnectivitySnapshot, changes: PolicyChanges): ConnectivitySnapshot {
-  const nps = new Map(snapshot.networkPolicies.map((np) => [npKey(np), np]));
+  const nps = new Map(snapshot.networkPolicies.map((np) => [policyKey(np), np]));
   for (const key of changes.deleteNetworkPolicies ?? []) nps.delete(key);
-  for (const np of changes.networkPolicies ?? []) nps.set(npKey(np), np);
+  for (const np of changes.networkPolicies ?? []) nps.set(policyKey(np), np);
   const cnps = new Map((snapshot.clusterNetworkPolicies ?? []).map((c) => [c.name, c]));
   for (const name of changes.deleteClusterNetworkPolicies ?? []) cnps.delete(name);
   for (const c of changes.clusterNetworkPolicies ?? []) cnps.set(c.name, c);

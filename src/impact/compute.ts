@@ -18,9 +18,9 @@ import {
   type FlowGroup,
   diffGroups,
   expandGroups,
+  policyKey,
 } from '../connectivity/index.js';
 import { deriveModel } from '../connectivity/derive.js';
-import type { NetworkPolicy } from '../k8s/types.js';
 import type { ImpactAnalysis, ImpactFlowDetail, ImpactReport, PolicyChange } from './types.js';
 
 export interface ImpactOptions {
@@ -30,10 +30,6 @@ export interface ImpactOptions {
   readonly expired?: () => boolean;
 }
 
-/** `namespace/name` of a NetworkPolicy. */
-export function policyKey(np: NetworkPolicy): string {
-  return `${np.metadata?.namespace ?? 'default'}/${np.metadata?.name ?? ''}`;
-}
 
 function changeKey(c: PolicyChange): string {
   return c.operation === 'DELETE' ? c.key : policyKey(c.policy);

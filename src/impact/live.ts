@@ -14,7 +14,7 @@
 import type { ClusterView, NamespaceInfo, PodInfo } from '../cluster/view.js';
 import type { ClusterNetworkPolicy } from '../k8s/cnp-types.js';
 import type { NetworkPolicy } from '../k8s/types.js';
-import { ConnectivityModel, type ModelChanges, type SnapshotPod, deriveModel, snapshotFromClusterView } from '../connectivity/index.js';
+import { ConnectivityModel, type ModelChanges, type SnapshotPod, deriveModel, podKey, policyKey, snapshotFromClusterView } from '../connectivity/index.js';
 import { analyzeImpact } from './compute.js';
 import type { ImpactAssessment, ImpactProvider, ImpactSkip, PolicyChange } from './types.js';
 import { WorkloadNames } from './workloads.js';
@@ -64,14 +64,6 @@ const NO_CNPS: readonly ClusterNetworkPolicy[] = Object.freeze([]);
 
 function snapshotPod(p: PodInfo): SnapshotPod {
   return { namespace: p.namespace, name: p.name, labels: p.labels, ips: p.ips ?? [], hostNetwork: p.hostNetwork, ports: p.ports, ...(p.node ? { node: p.node } : {}) };
-}
-
-function podKeyOf(p: PodInfo): string {
-  return `${p.namespace}/${p.name}`;
-}
-
-function npKey(np: NetworkPolicy): string {
-  return `${np.metadata?.namespace ?? 'default'}/${np.metadata?.name ?? ''}`;
 }
 
 /** Entries of `next` new or replaced since `last`, and keys of `last` gone from `next`. */
@@ -128,7 +120,7 @@ export class LiveImpact implements ImpactProvider {
     let covered = 0;
     for (const list of podLists.values()) covered += list.length;
     if (covered !== podList.length) {
-      const all = changesOf(this.pods, podList, podKeyOf);
+      const all = changesOf(this.pods, podList, podKey);
       return { upserts: all.upserts, deletes: all.deletes, podLists: this.podListsOf(podList.map((p) => p.namespace)) };
     }
     const upserts: PodInfo[] = [];
@@ -143,7 +135,7 @@ export class LiveImpact implements ImpactProvider {
         if (before.get(p.name) !== p) upserts.push(p);
         before.delete(p.name);
       }
-      for (const gone of before.values()) deletes.push(podKeyOf(gone));
+      for (const gone of before.values()) deletes.push(podKey(gone));
     }
     return { upserts, deletes, podLists };
   }
@@ -165,7 +157,7 @@ export class LiveImpact implements ImpactProvider {
     if (!last || last.cnps !== cnps || (podChanges > podList.length / 2 && podChanges > (this.options.rebuildAbove ?? 1000))) {
       const model = ConnectivityModel.build(snapshotFromClusterView(this.view));
       this.pods.clear();
-      for (const p of podList) this.pods.set(podKeyOf(p), p);
+      for (const p of podList) this.pods.set(podKey(p), p);
       this.seen = {
         model,
         podList,
@@ -173,14 +165,14 @@ export class LiveImpact implements ImpactProvider {
         namespaceList,
         namespaces: new Map(namespaceList.map((n) => [n.name, n])),
         policyList,
-        policies: new Map(policyList.map((np) => [npKey(np), np])),
+        policies: new Map(policyList.map((np) => [policyKey(np), np])),
         cnps,
       };
       this.builds++;
       return { kind: 'built', ms: this.options.now() - started };
     }
     const namespaces = last.namespaceList === namespaceList ? undefined : changesOf(last.namespaces, namespaceList, (n) => n.name);
-    const policies = last.policyList === policyList ? undefined : changesOf(last.policies, policyList, npKey);
+    const policies = last.policyList === policyList ? undefined : changesOf(last.policies, policyList, policyKey);
     const changes: ModelChanges = {
       ...(pods ? { pods: pods.upserts.map(snapshotPod), deletePods: pods.deletes } : {}),
       ...(namespaces ? { namespaces: namespaces.upserts, deleteNamespaces: namespaces.deletes } : {}),
@@ -190,7 +182,7 @@ export class LiveImpact implements ImpactProvider {
     const model = changed > 0 ? deriveModel(last.model, changes) : last.model;
     if (pods) {
       for (const key of pods.deletes) this.pods.delete(key);
-      for (const p of pods.upserts) this.pods.set(podKeyOf(p), p);
+      for (const p of pods.upserts) this.pods.set(podKey(p), p);
     }
     this.seen = {
       model,
