@@ -294,7 +294,8 @@ export function deriveModel(base: ConnectivityModel, changes: ModelChanges, opti
   for (const c of copyOf.values()) for (const key of c.pods) if (!classOwn.has(key)) classOwn.set(key, c);
 
   const fresh = [...copyOf.values(), ...grouper.created].filter((c) => c.pods.length > 0);
-  const byNamespace = policiesByNamespace(policies.compiled);
+  const freshNamespaces = new Set(fresh.map((c) => c.namespace));
+  const byNamespace = policiesByNamespace(policies.compiled.filter((np) => freshNamespaces.has(np.namespace)));
   for (const cls of fresh) attachPolicies(cls, byNamespace.get(cls.namespace) ?? [], p.clusterNetworkPolicies);
   for (const c of copyOf.values()) if (c.pods.length === 0) classByKey.delete(c.key);
   const classes = [...p.classes.filter((c) => !replaced.has(c)), ...fresh];

@@ -6,7 +6,9 @@
  */
 import type { ConnectivityModel } from './model.js';
 import { declaredProbes, type Probe } from './matrix.js';
-import { type Party, sideAllowed } from './evaluate.js';
+import type { PodClass } from './classes.js';
+import { type Party, podParty, sideAllowed } from './evaluate.js';
+import { type PeerSets, forEachDifference, has, ingressSources } from './peer-sets.js';
 import { resolveNamedPort } from './ports.js';
 import type { FlowVerdict, Protocol } from './types.js';
 
@@ -119,6 +121,17 @@ function groups(before: ConnectivityModel, after: ConnectivityModel, pods: reado
   return [...out.values()];
 }
 
+/** The classes of `before` the model after shares (undefined when it was not derived from it for one review). */
+function replacedClasses(before: ConnectivityModel, after: ConnectivityModel): ReadonlySet<PodClass> | undefined {
+  const from = after.parts.derivedFrom;
+  return from?.parts === before.parts ? from.replaced : undefined;
+}
+
+function sharedGroup(cls: PodClass): Group {
+  const party = podParty(cls);
+  return { before: party, after: party, pods: cls.pods };
+}
+
 /**
  * Every pod, grouped by (class before, class after). A class the model after shares with the
  * model before is one group as it is: only the classes the change made again are split by pod.
@@ -126,17 +139,41 @@ function groups(before: ConnectivityModel, after: ConnectivityModel, pods: reado
 function allGroups(before: ConnectivityModel, after: ConnectivityModel): Group[] {
   const out: Group[] = [];
   const split: string[] = [];
-  const from = after.parts.derivedFrom;
-  const replaced = from?.parts === before.parts ? from.replaced : undefined;
+  const replaced = replacedClasses(before, after);
   for (const cls of before.classes) {
     const first = cls.pods[0];
     const shared = replaced ? !replaced.has(cls) : first !== undefined && after.classOf(first) === cls;
-    if (shared) {
-      const party: Party = { kind: 'pod', cls };
-      out.push({ before: party, after: party, pods: cls.pods });
-    } else split.push(...cls.pods);
+    if (shared) out.push(sharedGroup(cls));
+    else split.push(...cls.pods);
   }
   return [...out, ...groups(before, after, split)];
+}
+
+/**
+ * The sources of an ingress diff as sets: the classes shared by both models, by position in
+ * the model before (the flows they lose or gain into one destination are found by set
+ * operations, peer-sets.ts), and the pods of the classes the change made again, in groups.
+ */
+interface SourceSets {
+  readonly sets: PeerSets;
+  readonly replaced: ReadonlySet<PodClass>;
+  readonly split: Group[];
+  /** Groups of shared classes, made when first needed. */
+  readonly made: Map<PodClass, Group>;
+}
+
+function sourceSets(before: ConnectivityModel, after: ConnectivityModel): SourceSets | undefined {
+  const replaced = replacedClasses(before, after);
+  if (!replaced) return undefined;
+  const split: string[] = [];
+  for (const cls of before.classes) if (replaced.has(cls)) split.push(...cls.pods);
+  return { sets: before.peerSets(), replaced, split: groups(before, after, split), made: new Map() };
+}
+
+function groupOf(sources: SourceSets, cls: PodClass): Group {
+  let g = sources.made.get(cls);
+  if (!g) sources.made.set(cls, (g = sharedGroup(cls)));
+  return g;
 }
 
 function sharedClass(g: Group): boolean {
@@ -157,11 +194,22 @@ function overlap(a: readonly string[], b: readonly string[]): number {
  * half a million flows. `skipTo` leaves out destination pods (the caller covers them otherwise).
  */
 export function diffGroups(before: ConnectivityModel, after: ConnectivityModel, scope: DiffScope = {}, skipTo?: ReadonlySet<string>): GroupDiff {
-  const srcGroups = scope.from ? groups(before, after, scope.from) : allGroups(before, after);
+  // Every pod a source, into a few destinations (the impact of a change on the pods it selects
+  // for ingress): the shared sources are taken as sets, not one by one.
+  const sources = scope.from ? undefined : sourceSets(before, after);
+  const srcGroups = scope.from ? groups(before, after, scope.from) : sources ? sources.split : allGroups(before, after);
   let dstGroups = scope.to ? groups(before, after, scope.to) : allGroups(before, after);
   if (skipTo && skipTo.size > 0) dstGroups = dstGroups.filter((g) => !g.pods.some((p) => skipTo.has(p)));
   const lost: FlowGroup[] = [];
   const gained: FlowGroup[] = [];
+  const found = (s: Group, d: Group, port: number, probe: Probe, was: boolean) => {
+    // A pod has one (before, after) pair of classes: only groups of the same pair can share pods.
+    const same = s.pods === d.pods || (s.before.kind === 'pod' && d.before.kind === 'pod' && s.after.kind === 'pod' && d.after.kind === 'pod' && s.before.cls === d.before.cls && s.after.cls === d.after.cls);
+    const count = s.pods.length * d.pods.length - (same ? overlap(s.pods, d.pods) : 0);
+    if (count === 0) return;
+    const group = new ChangedFlows(s, d, port, probe.port, probe.protocol, was, count, before, after);
+    (was ? lost : gained).push(group);
+  };
   for (const d of dstGroups) {
     const probes = scope.probes ?? declaredProbes(before, [{ pod: d.pods[0] as string }]);
     for (const probe of probes) {
@@ -174,7 +222,12 @@ export function diffGroups(before: ConnectivityModel, after: ConnectivityModel, 
       }
       const dstPorts = d.before.kind === 'pod' ? d.before.cls.ports : undefined;
       const dShared = sharedClass(d);
-      for (const s of srcGroups) {
+      let fromShared = srcGroups;
+      if (sources && d.before.kind === 'pod' && d.after.kind === 'pod') {
+        if (!dShared && sharedSourcesBySets(sources, d, d.before.cls, d.after.cls, port, probe, dstPorts, found)) fromShared = sources.split;
+        else fromShared = [...sharedGroupsOf(before, sources), ...sources.split];
+      }
+      for (const s of fromShared) {
         // A class the model after shares with the model before has the same policies: when the
         // source's is shared its egress answer cannot change, so only the destination's ingress
         // is asked twice (and the egress once, when that changed); the other way round likewise.
@@ -195,16 +248,38 @@ export function diffGroups(before: ConnectivityModel, after: ConnectivityModel, 
           now = after.allows(s.after, d.after, port, probe.protocol);
           if (was === now) continue;
         }
-        // A pod has one (before, after) pair of classes: only groups of the same pair can share pods.
-        const same = s.pods === d.pods || (s.before.kind === 'pod' && d.before.kind === 'pod' && s.after.kind === 'pod' && d.after.kind === 'pod' && s.before.cls === d.before.cls && s.after.cls === d.after.cls);
-        const count = s.pods.length * d.pods.length - (same ? overlap(s.pods, d.pods) : 0);
-        if (count === 0) continue;
-        const group = new ChangedFlows(s, d, port, probe.port, probe.protocol, was, count, before, after);
-        (was ? lost : gained).push(group);
+        found(s, d, port, probe, was);
       }
     }
   }
   return { lost, gained };
+}
+
+/** Groups of every shared class, in the model's order (when a destination must be asked source by source). */
+function sharedGroupsOf(before: ConnectivityModel, sources: SourceSets): Group[] {
+  const out: Group[] = [];
+  for (const cls of before.classes) if (!sources.replaced.has(cls) && cls.pods.length > 0) out.push(groupOf(sources, cls));
+  return out;
+}
+
+/**
+ * The flows from shared classes into a destination the change made again, on one port, by set
+ * operations: the sources its ingress admits before and after, their difference, and for each
+ * class in it the source's egress (unchanged, asked once). False when a ClusterNetworkPolicy
+ * tier applies to the destination: then it is asked source by source.
+ */
+function sharedSourcesBySets(sources: SourceSets, d: Group, dBefore: PodClass, dAfter: PodClass, port: number, probe: Probe, dstPorts: Parameters<typeof sideAllowed>[5], found: (s: Group, d: Group, port: number, probe: Probe, was: boolean) => void): boolean {
+  const was = ingressSources(sources.sets, dBefore, port, probe.protocol, dstPorts);
+  const now = was && ingressSources(sources.sets, dAfter, port, probe.protocol, dstPorts);
+  if (!was || !now) return false;
+  const classes = sources.sets.classes;
+  forEachDifference(was, now, (i) => {
+    const cls = classes[i] as PodClass;
+    if (sources.replaced.has(cls) || cls.pods.length === 0) return;
+    const s = groupOf(sources, cls);
+    if (sideAllowed('egress', s.before, d.before, port, probe.protocol, dstPorts)) found(s, d, port, probe, has(was, i));
+  });
+  return true;
 }
 
 /** Every flow of the groups, pod by pod. */

@@ -23,15 +23,29 @@ export type Party =
 
 export type Direction = 'ingress' | 'egress';
 
+const parties = new WeakMap<PodClass, Party>();
+
+/** The class as one end of a flow, one object per class (questions by the thousand make none). */
+export function podParty(cls: PodClass): Party {
+  let party = parties.get(cls);
+  if (!party) parties.set(cls, (party = { kind: 'pod', cls }));
+  return party;
+}
+
 function blocksOf(p: Party): ReadonlySet<number> {
   return p.kind === 'pod' ? p.cls.blocks : p.blocks;
 }
 
 /** A NetworkPolicy peer against the other end. Host-network pods carry the node's address, so selectors never match them. */
 export function npPeerMatches(peer: CompiledPeer, policyNamespace: string, other: Party): boolean {
-  if (peer.kind === 'ipBlock') return blocksOf(other).has(peer.block.id);
-  if (other.kind !== 'pod' || other.cls.hostNetwork) return false;
-  const c = other.cls;
+  if (other.kind === 'pod') return npPeerMatchesClass(peer, policyNamespace, other.cls);
+  return peer.kind === 'ipBlock' && other.blocks.has(peer.block.id);
+}
+
+/** npPeerMatches for a pod end. */
+export function npPeerMatchesClass(peer: CompiledPeer, policyNamespace: string, c: PodClass): boolean {
+  if (peer.kind === 'ipBlock') return c.blocks.has(peer.block.id);
+  if (c.hostNetwork) return false;
   const nsOk = peer.namespace ? peer.namespace(c.namespaceLabels) : c.namespace === policyNamespace;
   return nsOk && (peer.pod ? peer.pod(c.labels) : true);
 }

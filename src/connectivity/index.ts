@@ -47,4 +47,5 @@ export { diffConnectivity, diffGroups, expandGroups, type ConnectivityDiff, type
 export { snapshotFromClusterView, withPolicyChanges, type PolicyChanges } from './snapshot.js';
 export { policyCoverage, externalRepresentatives, type BaselineRuleUse, type Coverage, type CoverageOptions, type PolicyUse, type RuleUse } from './coverage.js';
 export type { Party, Direction } from './evaluate.js';
+export { podParty } from './evaluate.js';
 export { deriveModel, type DeriveOptions, type ModelChanges } from './derive.js';

@@ -12,6 +12,7 @@ import { type CompiledCnp, type CompiledPolicy, cnpPrecedence, compileClusterNet
 import { type Party, decideSide, sideAllowed } from './evaluate.js';
 import { addressRange } from './blocks.js';
 import { resolveNamedPort } from './ports.js';
+import { PeerSets } from './peer-sets.js';
 import type { ConnectivitySnapshot, Endpoint, Flow, FlowVerdict, Labels, PodIsolation, Protocol, SideVerdict, SnapshotPod } from './types.js';
 
 export const TERMINATED: ReadonlySet<string> = new Set(['Succeeded', 'Failed']);
@@ -72,6 +73,41 @@ export interface ModelParts {
   readonly derivedFrom?: { readonly parts: ModelParts; readonly replaced: ReadonlySet<PodClass> };
 }
 
+/** Per model (by its parts): podClassesByNamespace's answer. */
+const classesByNamespace = new WeakMap<ModelParts, ReadonlyMap<string, readonly PodClass[]>>();
+
+function groupByNamespace(classes: readonly PodClass[]): Map<string, PodClass[]> {
+  const out = new Map<string, PodClass[]>();
+  for (const cls of classes) {
+    if (cls.hostNetwork) continue;
+    const list = out.get(cls.namespace);
+    if (list) list.push(cls);
+    else out.set(cls.namespace, [cls]);
+  }
+  return out;
+}
+
+/**
+ * The base model's classes by namespace with the namespaces of the classes a derived model
+ * replaced and made worked out again (the classes it made come last, numbered from
+ * `firstMade`); the same lists groupByNamespace would give.
+ */
+function patchedByNamespace(base: ReadonlyMap<string, readonly PodClass[]>, replaced: ReadonlySet<PodClass>, classes: readonly PodClass[], firstMade: number): Map<string, readonly PodClass[]> {
+  const made: PodClass[] = [];
+  for (let i = classes.length - 1; i >= 0 && (classes[i] as PodClass).id >= firstMade; i--) made.unshift(classes[i] as PodClass);
+  const changed = new Set<string>();
+  for (const cls of replaced) changed.add(cls.namespace);
+  for (const cls of made) changed.add(cls.namespace);
+  const out = new Map<string, readonly PodClass[]>(base);
+  for (const namespace of changed) {
+    const list = (base.get(namespace) ?? []).filter((c) => !replaced.has(c));
+    for (const cls of made) if (cls.namespace === namespace && !cls.hostNetwork) list.push(cls);
+    if (list.length > 0) out.set(namespace, list);
+    else out.delete(namespace);
+  }
+  return out;
+}
+
 export class ConnectivityModel {
   /** Pods in the model (terminated ones left out), in snapshot order. */
   readonly pods: readonly SnapshotPod[];
@@ -85,7 +121,7 @@ export class ConnectivityModel {
   private readonly blocks: readonly Block[];
   /** For derive.ts: what a model derived from this one starts from. */
   readonly parts: ModelParts;
-  private byNamespace: ReadonlyMap<string, readonly PodClass[]> | undefined;
+  private peers: PeerSets | undefined;
 
   private constructor(parts: ModelParts) {
     this.parts = parts;
@@ -131,19 +167,28 @@ export class ConnectivityModel {
     return new ConnectivityModel(parts);
   }
 
-  /** Classes of pods on the pod network (not host-network), by namespace; worked out once per model. */
+  /**
+   * Classes of pods on the pod network (not host-network), by namespace; worked out once per
+   * model, and for a model made for one review from its base's, for the namespaces it changed.
+   */
   podClassesByNamespace(): ReadonlyMap<string, readonly PodClass[]> {
-    if (!this.byNamespace) {
-      const out = new Map<string, PodClass[]>();
-      for (const cls of this.classes) {
-        if (cls.hostNetwork) continue;
-        const list = out.get(cls.namespace);
-        if (list) list.push(cls);
-        else out.set(cls.namespace, [cls]);
-      }
-      this.byNamespace = out;
+    let map = classesByNamespace.get(this.parts);
+    if (!map) {
+      const from = this.parts.derivedFrom;
+      if (from) {
+        let base = classesByNamespace.get(from.parts);
+        if (!base) classesByNamespace.set(from.parts, (base = groupByNamespace(from.parts.classes)));
+        map = patchedByNamespace(base, from.replaced, this.classes, from.parts.nextClassId);
+      } else map = groupByNamespace(this.classes);
+      classesByNamespace.set(this.parts, map);
     }
-    return this.byNamespace;
+    return map;
+  }
+
+  /** What each NetworkPolicy rule admits as its peer among this model's classes (peer-sets.ts), filled as asked. */
+  peerSets(): PeerSets {
+    this.peers ??= new PeerSets(this.classes);
+    return this.peers;
   }
 
   pod(key: string): SnapshotPod | undefined {

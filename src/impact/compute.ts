@@ -10,6 +10,8 @@
  */
 import {
   ConnectivityModel,
+  type Party,
+  podParty,
   type ConnectivitySnapshot,
   type FlowChange,
   type PodClass,
@@ -35,9 +37,9 @@ function changeKey(c: PolicyChange): string {
   return c.operation === 'DELETE' ? c.key : policyKey(c.policy);
 }
 
-/** The pods that a set of policies selects, per direction, in one model. */
-function selectedBy(model: ConnectivityModel, keys: ReadonlySet<string>, into: { ingress: Set<string>; egress: Set<string> }): void {
-  for (const cls of model.classes) {
+/** The pods that a set of policies selects, per direction, among some classes of a model. */
+function selectedBy(classes: Iterable<PodClass>, keys: ReadonlySet<string>, into: { ingress: Set<string>; egress: Set<string> }): void {
+  for (const cls of classes) {
     const ingress = cls.ingressPolicies.some((p) => keys.has(p.key));
     const egress = cls.egressPolicies.some((p) => keys.has(p.key));
     for (const pod of cls.pods) {
@@ -45,6 +47,23 @@ function selectedBy(model: ConnectivityModel, keys: ReadonlySet<string>, into: {
       if (egress) into.egress.add(pod);
     }
   }
+}
+
+/**
+ * The classes a change of policies can select, before and after: derived for the change, the
+ * model after made again every class of the changed policies' namespaces (derive.ts), so only
+ * the classes it replaced and those it made can be selected by a changed policy.
+ */
+function candidateClasses(before: ConnectivityModel, after: ConnectivityModel): { before: Iterable<PodClass>; after: Iterable<PodClass> } {
+  const from = after.parts.derivedFrom;
+  if (from?.parts !== before.parts) return { before: before.classes, after: after.classes };
+  const made: PodClass[] = [];
+  for (let i = after.classes.length - 1; i >= 0; i--) {
+    const cls = after.classes[i] as PodClass;
+    if (cls.id < before.parts.nextClassId) break; // the made classes come last, numbered after the base's
+    made.push(cls);
+  }
+  return { before: from.replaced, after: made };
 }
 
 function detail(f: FlowChange): ImpactFlowDetail {
@@ -64,24 +83,33 @@ const WORLD = ['0.0.0.0/0', '::/0'];
 
 /** Whether anything outside the cluster, as a whole address family, reaches the class on one of the probes. */
 function worldReaches(model: ConnectivityModel, cls: PodClass, probes: readonly Probe[]): boolean {
+  const dst = podParty(cls);
   for (const cidr of WORLD) {
     const src = model.external(cidr);
     if (!src) continue;
-    for (const p of probes) if (model.allows(src, { kind: 'pod', cls }, p.port, p.protocol)) return true;
+    for (const p of probes) if (model.allows(src, dst, p.port, p.protocol)) return true;
   }
   return false;
 }
 
 /** Whether pods of every namespace (that has pods) reach the class on one of the probes. */
-function everyNamespaceReaches(model: ConnectivityModel, cls: PodClass, probes: readonly Probe[], byNamespace: ReadonlyMap<string, readonly PodClass[]>): boolean {
+function everyNamespaceReaches(model: ConnectivityModel, cls: PodClass, probes: readonly Probe[]): boolean {
+  const byNamespace = model.podClassesByNamespace();
   if (byNamespace.size < 2) return false;
+  const dst = podParty(cls);
   for (const classes of byNamespace.values()) {
-    const reached = classes.some((src) => probes.some((p) => model.allows({ kind: 'pod', cls: src }, { kind: 'pod', cls }, p.port, p.protocol)));
-    if (!reached) return false;
+    if (!someReaches(model, classes, dst, probes)) return false;
   }
   return true;
 }
 
+function someReaches(model: ConnectivityModel, sources: readonly PodClass[], dst: Party, probes: readonly Probe[]): boolean {
+  for (const src of sources) {
+    const from = podParty(src);
+    for (const p of probes) if (model.allows(from, dst, p.port, p.protocol)) return true;
+  }
+  return false;
+}
 
 /** Distinct pods of the groups' sources, each list counted once. */
 function sourceLists(groups: readonly FlowGroup[]): Set<readonly string[]> {
@@ -128,8 +156,9 @@ export function analyzeImpact(before: ConnectivityModel, changes: readonly Polic
   );
   const keys = new Set(changes.map(changeKey));
   const touched = { ingress: new Set<string>(), egress: new Set<string>() };
-  selectedBy(before, keys, touched);
-  selectedBy(after, keys, touched);
+  const candidates = candidateClasses(before, after);
+  selectedBy(candidates.before, keys, touched);
+  selectedBy(candidates.after, keys, touched);
   if (expired()) return undefined;
 
   const probes = options.probes;
@@ -172,7 +201,7 @@ export function analyzeImpact(before: ConnectivityModel, changes: readonly Polic
       const ps = probes ?? declaredProbes(after, [{ pod: key }]);
       answer = {
         world: worldReaches(after, a, ps) && !worldReaches(before, b, ps),
-        every: everyNamespaceReaches(after, a, ps, after.podClassesByNamespace()) && !everyNamespaceReaches(before, b, ps, before.podClassesByNamespace()),
+        every: everyNamespaceReaches(after, a, ps) && !everyNamespaceReaches(before, b, ps),
       };
       seen.set(id, answer);
     }
