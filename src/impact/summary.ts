@@ -44,11 +44,9 @@ export function workloadList(pods: readonly string[], names: WorkloadNames, room
 const NAMED_PAIRS = 32;
 
 interface PairFlows {
-  readonly from: string;
-  readonly to: string;
-  flows: number;
-  /** `port/PROTOCOL` in the order met. */
-  readonly ports: string[];
+  readonly from: number;
+  readonly to: number;
+  readonly flows: number;
 }
 
 /**
@@ -56,39 +54,87 @@ interface PairFlows {
  * `a/x -> b/y 80/TCP,81/TCP`; only the first NAMED_PAIRS are written out, with how many there
  * are. The groups of a diff share their pod lists (a class's pods are one array), and `names`
  * counts each list once: a change that opens 50 pods to 10,000 sources is tens of thousands of
- * groups over a few thousand lists.
+ * groups over a few thousand lists. Flows are summed by workload numbers, and the ports are
+ * gathered only for the pairs written out.
  */
 function flowGroups(groups: readonly FlowGroup[], names: WorkloadNames): { items: string[]; total: number } {
-  // Source workload, then destination workload: no key string built per pair of a group.
-  const byPair = new Map<string, Map<string, PairFlows>>();
-  const all: PairFlows[] = [];
-  const portTexts = new Map<string, Map<number, string>>();
+  names.newPass();
+  // Per source workload, flows by destination workload.
+  const rows: Map<number, number>[] = [];
+  let total = 0;
   for (const g of groups) {
-    let texts = portTexts.get(g.protocol);
-    if (!texts) portTexts.set(g.protocol, (texts = new Map()));
-    let port = texts.get(g.port);
-    if (port === undefined) texts.set(g.port, (port = `${g.port}/${g.protocol}`));
     const targets = names.count(g.to);
     for (const source of names.count(g.from)) {
-      let row = byPair.get(source.workload);
-      if (!row) byPair.set(source.workload, (row = new Map()));
+      let row = rows[source.id];
+      if (!row) rows[source.id] = row = new Map();
       for (const target of targets) {
-        let entry = row.get(target.workload);
-        if (!entry) {
-          entry = { from: source.workload, to: target.workload, flows: 0, ports: [] };
-          row.set(target.workload, entry);
-          all.push(entry);
-        }
-        entry.flows += source.pods * target.pods;
-        if (!entry.ports.includes(port)) entry.ports.push(port);
+        const was = row.get(target.id);
+        if (was === undefined) total++;
+        row.set(target.id, (was ?? 0) + source.pods * target.pods);
       }
     }
   }
-  // By source then destination name on a tie: the order of `from -> to` as one string, since a
-  // workload name holds no character below the space.
-  all.sort((a, b) => b.flows - a.flows || cmp(a.from, b.from) || cmp(a.to, b.to));
-  const items = all.slice(0, NAMED_PAIRS).map((e) => `${e.from} -> ${e.to} ${e.ports.slice(0, 2).join(',')}${e.ports.length > 2 ? ` +${e.ports.length - 2} ports` : ''}`);
-  return { items, total: all.length };
+  const top = firstPairs(rows, NAMED_PAIRS, byFlows(names));
+  const ports = portsOf(groups, names, top);
+  const items = top.map((e, i) => {
+    const list = ports[i] as string[];
+    return `${names.nameOf(e.from)} -> ${names.nameOf(e.to)} ${list.slice(0, 2).join(',')}${list.length > 2 ? ` +${list.length - 2} ports` : ''}`;
+  });
+  return { items, total };
+}
+
+/** `port/PROTOCOL` of the groups' flows for each pair of `pairs`, in the order met. */
+function portsOf(groups: readonly FlowGroup[], names: WorkloadNames, pairs: readonly PairFlows[]): string[][] {
+  const wanted = new Map<number, Map<number, string[]>>();
+  const out = pairs.map((pair) => {
+    let row = wanted.get(pair.from);
+    if (!row) wanted.set(pair.from, (row = new Map()));
+    const list: string[] = [];
+    row.set(pair.to, list);
+    return list;
+  });
+  for (const g of groups) {
+    let text: string | undefined;
+    for (const source of names.count(g.from)) {
+      const row = wanted.get(source.id);
+      if (!row) continue;
+      for (const target of names.count(g.to)) {
+        const list = row.get(target.id);
+        if (!list) continue;
+        text ??= `${g.port}/${g.protocol}`;
+        if (!list.includes(text)) list.push(text);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Most flows first, then by source and destination name (the order of `from -> to` as one
+ * string, since a workload name holds no character below the space). A total order: a pair of
+ * workloads is one entry.
+ */
+function byFlows(names: WorkloadNames): (a: PairFlows, b: PairFlows) => number {
+  return (a, b) => b.flows - a.flows || cmp(names.nameOf(a.from), names.nameOf(b.from)) || cmp(names.nameOf(a.to), names.nameOf(b.to));
+}
+
+/** The first `n` pairs in `order`, without sorting the thousands a deleted policy can open. */
+function firstPairs(rows: readonly (Map<number, number> | undefined)[], n: number, order: (a: PairFlows, b: PairFlows) => number): PairFlows[] {
+  const top: PairFlows[] = [];
+  for (let from = 0; from < rows.length; from++) {
+    const row = rows[from];
+    if (!row) continue;
+    for (const [to, flows] of row) {
+      if (top.length === n && (top[n - 1] as PairFlows).flows > flows) continue;
+      const e = { from, to, flows };
+      if (top.length === n && order(e, top[n - 1] as PairFlows) >= 0) continue;
+      let i = top.length;
+      while (i > 0 && order(e, top[i - 1] as PairFlows) < 0) i--;
+      top.splice(i, 0, e);
+      if (top.length > n) top.pop();
+    }
+  }
+  return top;
 }
 
 function cmp(a: string, b: string): number {

@@ -54,10 +54,17 @@ export function workloadOf(pod: PodIdentity): Workload {
  * made again, not the 10,000 sources a deleted policy opens its pods to.
  */
 export class WorkloadNames {
-  private readonly byPod = new WeakMap<PodIdentity, string>();
-  private readonly byList = new WeakMap<readonly string[], readonly WorkloadCount[]>();
+  private byPod = new WeakMap<PodIdentity, string>();
+  private byList = new WeakMap<readonly string[], readonly WorkloadCount[]>();
+  /** Workload names by number, in the order first counted. */
+  private numbered: string[] = [];
+  private numbers = new Map<string, number>();
 
-  constructor(readonly identify: (key: string) => PodIdentity | undefined) {}
+  constructor(
+    readonly identify: (key: string) => PodIdentity | undefined,
+    /** Numbers handed out before they are all forgotten (names of workloads long gone would pile up). */
+    private readonly numberLimit = 100_000,
+  ) {}
 
   /** The workload of a pod; a pod it does not know is named by its `namespace/name`. */
   name(key: string): string {
@@ -68,7 +75,15 @@ export class WorkloadNames {
     return text;
   }
 
-  /** Pods per workload of a list, in the order met (the same list object answers from memory). */
+  /** The workload name numbered `id` by count(). */
+  nameOf(id: number): string {
+    return this.numbered[id] as string;
+  }
+
+  /**
+   * Pods per workload of a list, in the order met, each workload with a number: the same for
+   * every list between two calls of newPass. The same list object answers from memory.
+   */
   count(pods: readonly string[]): readonly WorkloadCount[] {
     let counts = this.byList.get(pods);
     if (!counts) {
@@ -77,15 +92,40 @@ export class WorkloadNames {
         const w = this.name(key);
         byName.set(w, (byName.get(w) ?? 0) + 1);
       }
-      counts = [...byName].map(([workload, n]) => ({ workload, pods: n }));
+      counts = [...byName].map(([workload, n]) => ({ workload, id: this.number(workload), pods: n }));
       this.byList.set(pods, counts);
     }
     return counts;
+  }
+
+  private number(workload: string): number {
+    let id = this.numbers.get(workload);
+    if (id === undefined) {
+      this.numbers.set(workload, (id = this.numbered.length));
+      this.numbered.push(workload);
+    }
+    return id;
+  }
+
+  /**
+   * Starts a pass that relies on the numbers: they stay fixed until the next call. Past the
+   * limit, every number is forgotten here (never within a pass).
+   */
+  newPass(): void {
+    if (this.numbered.length > this.numberLimit) this.forget();
+  }
+
+  private forget(): void {
+    this.numbered = [];
+    this.numbers = new Map();
+    this.byList = new WeakMap();
   }
 }
 
 export interface WorkloadCount {
   readonly workload: string;
+  /** The workload's number (WorkloadNames.nameOf). */
+  readonly id: number;
   readonly pods: number;
 }
 
