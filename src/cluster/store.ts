@@ -4,6 +4,7 @@
  * same thing from either. Lists handed to rules are frozen and cached until the next change of
  * that namespace, so a review that asks for the same pods several times pays once.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { ClusterNetworkPolicy } from '../k8s/cnp-types.js';
 import { SelectorMatchers } from '../k8s/label-matchers.js';
 import type { NetworkPolicy } from '../k8s/types.js';
@@ -59,9 +60,15 @@ export class NamespacedIndex<T> {
     return true;
   }
 
-  /** Swaps in a complete new content at once (a relist), so readers never see half of it. */
+  /**
+   * Swaps in a complete new content at once (a relist), so readers never see half of it. With
+   * `same`, an object equal to the one stored keeps the stored one, and a namespace whose
+   * objects are all kept keeps its list: a relist that changed a few pods looks like those few
+   * events to whoever compares lists and objects by identity (the impact's model).
+   */
   replaceAll(entries: Iterable<readonly [namespace: string, name: string, value: T]>): void {
     const next = new Map<string, Map<string, T>>();
+    const changed = new Set<string>();
     let count = 0;
     for (const [namespace, name, value] of entries) {
       let names = next.get(namespace);
@@ -70,12 +77,23 @@ export class NamespacedIndex<T> {
         next.set(namespace, names);
       }
       if (!names.has(name)) count++;
-      names.set(name, value);
+      const stored = this.get(namespace, name);
+      if (stored !== undefined && this.same?.(stored, value)) names.set(name, stored);
+      else {
+        names.set(name, value);
+        changed.add(namespace);
+      }
     }
-    if (this.same && count === this.count && this.holdsSameAs(next)) return;
+    for (const [namespace, names] of this.byNamespace) {
+      // Every new entry of an unchanged namespace is a stored one: the same size means none left.
+      if (next.get(namespace)?.size !== names.size) changed.add(namespace);
+    }
+    if (changed.size === 0) return;
+    // An unchanged namespace keeps its map (and so the order its cached list has).
+    for (const namespace of next.keys()) if (!changed.has(namespace)) next.set(namespace, this.byNamespace.get(namespace) as Map<string, T>);
     this.byNamespace = next;
     this.count = count;
-    this.listCache.clear();
+    for (const namespace of changed) this.listCache.delete(namespace);
     this.allCache = undefined;
     this.onChange();
   }
@@ -96,16 +114,6 @@ export class NamespacedIndex<T> {
     return cached;
   }
 
-  private holdsSameAs(next: ReadonlyMap<string, ReadonlyMap<string, T>>): boolean {
-    for (const [namespace, names] of next) {
-      for (const [name, value] of names) {
-        const stored = this.get(namespace, name);
-        if (stored === undefined || !this.same!(stored, value)) return false;
-      }
-    }
-    return true;
-  }
-
   namespaces(): IterableIterator<string> {
     return this.byNamespace.keys();
   }
@@ -118,11 +126,12 @@ export class NamespacedIndex<T> {
 }
 
 /**
- * ClusterNetworkPolicies compared by content: they are few and each change rebuilds the whole
- * connectivity model, so a relist or an event that changes nothing the model reads (status,
- * annotations) must not look like a change.
+ * Values compared by content: the projections are small plain objects, and a relist or an
+ * event that changes nothing a projection keeps (status, annotations, resourceVersion) must not
+ * look like a change — to the impact's model above all, which a new pod object sends deriving
+ * and a new NetworkPolicy or ClusterNetworkPolicy object sends rebuilding.
  */
-const sameContent = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+const sameContent = (a: unknown, b: unknown): boolean => isDeepStrictEqual(a, b);
 
 export type ClusterIndexes = { readonly [R in ResourceName]: NamespacedIndex<ResourceValues[R]> };
 
@@ -133,14 +142,14 @@ export class ClusterStore {
     this.changes++;
   };
   readonly indexes: ClusterIndexes = {
-    namespaces: new NamespacedIndex<NamespaceInfo>(this.bump),
-    pods: new NamespacedIndex<PodInfo>(this.bump),
-    services: new NamespacedIndex<ServiceInfo>(this.bump),
-    nodes: new NamespacedIndex<NodeInfo>(this.bump),
-    networkpolicies: new NamespacedIndex<NetworkPolicy>(this.bump),
-    validatingwebhookconfigurations: new NamespacedIndex<readonly WebhookInfo[]>(this.bump),
-    mutatingwebhookconfigurations: new NamespacedIndex<readonly WebhookInfo[]>(this.bump),
-    daemonsets: new NamespacedIndex<DaemonSetInfo>(this.bump),
+    namespaces: new NamespacedIndex<NamespaceInfo>(this.bump, sameContent),
+    pods: new NamespacedIndex<PodInfo>(this.bump, sameContent),
+    services: new NamespacedIndex<ServiceInfo>(this.bump, sameContent),
+    nodes: new NamespacedIndex<NodeInfo>(this.bump, sameContent),
+    networkpolicies: new NamespacedIndex<NetworkPolicy>(this.bump, sameContent),
+    validatingwebhookconfigurations: new NamespacedIndex<readonly WebhookInfo[]>(this.bump, sameContent),
+    mutatingwebhookconfigurations: new NamespacedIndex<readonly WebhookInfo[]>(this.bump, sameContent),
+    daemonsets: new NamespacedIndex<DaemonSetInfo>(this.bump, sameContent),
     clusternetworkpolicies: new NamespacedIndex<ClusterNetworkPolicy>(this.bump, sameContent),
   };
 
