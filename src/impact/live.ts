@@ -7,7 +7,8 @@
  * and derives the model by exactly the pods, namespaces and NetworkPolicies that changed
  * (connectivity/derive.ts): the classes those touch are made again, the rest are kept. A build
  * from scratch happens only at the start, when ClusterNetworkPolicies change (rare; they are
- * cluster-wide) and after a relist replaced most of the pods.
+ * cluster-wide) and when most of the pods changed at once (a relist keeps every pod object whose
+ * content did not change, cluster/store.ts).
  *
  * Pure: no I/O; the clock is given. One instance per view.
  */

@@ -68,7 +68,9 @@ t.test('the list keeps its identity until a ClusterNetworkPolicy changes: relist
   const listed = lists();
   await until('two relists', () => lists() >= listed + 2);
   fake.put('clusternetworkpolicies', { ...DENY_BAR_TO_DATABASE, metadata: { ...DENY_BAR_TO_DATABASE.metadata, annotations: { note: 'changed' } }, status: { conditions: [] } } as never);
-  fake.put('pods', SHOP.find((o) => (o as { kind: string }).kind === 'Pod') as never); // a later event, so the one before has surely been applied
+  // A later event that changes something (an event equal to what is stored is no change), so the one before has surely been applied.
+  const shopPod = SHOP.find((o) => (o as { kind: string }).kind === 'Pod') as { metadata: { labels?: Record<string, string> } };
+  fake.put('pods', { ...shopPod, metadata: { ...shopPod.metadata, labels: { ...shopPod.metadata.labels, later: 'yes' } } } as never);
   await until('the later pod event', () => informers.revision() > revision);
   t.equal(view.clusterNetworkPolicies!(), first, 'the same array after relists and an annotation change');
   t.equal(view.clusterNetworkPolicies!()[0], first[0], 'the same object');
