@@ -5,10 +5,10 @@
  * once per port.
  */
 import type { ConnectivityModel } from './model.js';
-import { declaredProbes, type Probe } from './matrix.js';
+import { type Probe, probesOfPorts } from './matrix.js';
 import type { PodClass } from './classes.js';
 import { type Party, podParty, sideAllowed } from './evaluate.js';
-import { type PeerSets, forEachDifference, has, ingressSources } from './peer-sets.js';
+import { type EgressSets, type PeerSets, egressAllows, egressSets, forEachDifference, has, ingressSources } from './peer-sets.js';
 import { resolveNamedPort } from './ports.js';
 import type { FlowVerdict, Protocol } from './types.js';
 
@@ -50,6 +50,8 @@ interface Group {
   readonly before: Party;
   readonly after: Party;
   readonly pods: string[];
+  /** For a class both models share: its position in the model before (its bit in peer sets). */
+  readonly index?: number;
 }
 
 /** Flows that changed, between every pod of `from` and every pod of `to` (but a pod and itself), on one port. */
@@ -121,15 +123,15 @@ function groups(before: ConnectivityModel, after: ConnectivityModel, pods: reado
   return [...out.values()];
 }
 
-/** The classes of `before` the model after shares (undefined when it was not derived from it for one review). */
+/** The classes of `before` the model after replaced (undefined when it was not derived from it for one review). */
 function replacedClasses(before: ConnectivityModel, after: ConnectivityModel): ReadonlySet<PodClass> | undefined {
   const from = after.parts.derivedFrom;
   return from?.parts === before.parts ? from.replaced : undefined;
 }
 
-function sharedGroup(cls: PodClass): Group {
+function sharedGroup(cls: PodClass, index: number): Group {
   const party = podParty(cls);
-  return { before: party, after: party, pods: cls.pods };
+  return { before: party, after: party, pods: cls.pods, index };
 }
 
 /**
@@ -140,12 +142,12 @@ function allGroups(before: ConnectivityModel, after: ConnectivityModel): Group[]
   const out: Group[] = [];
   const split: string[] = [];
   const replaced = replacedClasses(before, after);
-  for (const cls of before.classes) {
+  before.classes.forEach((cls, i) => {
     const first = cls.pods[0];
     const shared = replaced ? !replaced.has(cls) : first !== undefined && after.classOf(first) === cls;
-    if (shared) out.push(sharedGroup(cls));
+    if (shared) out.push(sharedGroup(cls, i));
     else split.push(...cls.pods);
-  }
+  });
   return [...out, ...groups(before, after, split)];
 }
 
@@ -160,6 +162,8 @@ interface SourceSets {
   readonly split: Group[];
   /** Groups of shared classes, made when first needed. */
   readonly made: Map<PodClass, Group>;
+  /** Every source group, when a destination is asked source by source. */
+  every?: readonly Group[];
 }
 
 function sourceSets(before: ConnectivityModel, after: ConnectivityModel): SourceSets | undefined {
@@ -170,9 +174,9 @@ function sourceSets(before: ConnectivityModel, after: ConnectivityModel): Source
   return { sets: before.peerSets(), replaced, split: groups(before, after, split), made: new Map() };
 }
 
-function groupOf(sources: SourceSets, cls: PodClass): Group {
+function groupOf(sources: SourceSets, cls: PodClass, index: number): Group {
   let g = sources.made.get(cls);
-  if (!g) sources.made.set(cls, (g = sharedGroup(cls)));
+  if (!g) sources.made.set(cls, (g = sharedGroup(cls, index)));
   return g;
 }
 
@@ -200,6 +204,10 @@ export function diffGroups(before: ConnectivityModel, after: ConnectivityModel, 
   const srcGroups = scope.from ? groups(before, after, scope.from) : sources ? sources.split : allGroups(before, after);
   let dstGroups = scope.to ? groups(before, after, scope.to) : allGroups(before, after);
   if (skipTo && skipTo.size > 0) dstGroups = dstGroups.filter((g) => !g.pods.some((p) => skipTo.has(p)));
+  // A few sources into every pod (the impact of a change on the pods it selects for egress):
+  // each source's egress as sets, so that asking it about thousands of shared destinations
+  // looks bits up instead of matching selectors.
+  const egress: (EgressSets | undefined)[][] | undefined = scope.from && !scope.to && replacedClasses(before, after) ? srcGroups.map((s) => egressOf(before.peerSets(), s)) : undefined;
   const lost: FlowGroup[] = [];
   const gained: FlowGroup[] = [];
   const found = (s: Group, d: Group, port: number, probe: Probe, was: boolean) => {
@@ -211,7 +219,7 @@ export function diffGroups(before: ConnectivityModel, after: ConnectivityModel, 
     (was ? lost : gained).push(group);
   };
   for (const d of dstGroups) {
-    const probes = scope.probes ?? declaredProbes(before, [{ pod: d.pods[0] as string }]);
+    const probes = scope.probes ?? (d.before.kind === 'pod' ? probesOfPorts(d.before.cls.ports) : []);
     for (const probe of probes) {
       let port: number;
       if (typeof probe.port === 'number') port = probe.port;
@@ -222,12 +230,14 @@ export function diffGroups(before: ConnectivityModel, after: ConnectivityModel, 
       }
       const dstPorts = d.before.kind === 'pod' ? d.before.cls.ports : undefined;
       const dShared = sharedClass(d);
-      let fromShared = srcGroups;
+      let pairByPair: readonly Group[] = srcGroups;
       if (sources && d.before.kind === 'pod' && d.after.kind === 'pod') {
-        if (!dShared && sharedSourcesBySets(sources, d, d.before.cls, d.after.cls, port, probe, dstPorts, found)) fromShared = sources.split;
-        else fromShared = [...sharedGroupsOf(before, sources), ...sources.split];
+        // Into a shared destination no shared source's flow changes (neither side's policies did).
+        if (dShared || sharedSourcesBySets(sources, d, d.before.cls, d.after.cls, port, probe, dstPorts, found)) pairByPair = sources.split;
+        else pairByPair = everySource(before, sources);
       }
-      for (const s of fromShared) {
+      for (let k = 0; k < pairByPair.length; k++) {
+        const s = pairByPair[k] as Group;
         // A class the model after shares with the model before has the same policies: when the
         // source's is shared its egress answer cannot change, so only the destination's ingress
         // is asked twice (and the egress once, when that changed); the other way round likewise.
@@ -240,8 +250,14 @@ export function diffGroups(before: ConnectivityModel, after: ConnectivityModel, 
           now = sideAllowed('ingress', d.after, s.after, port, probe.protocol, dstPorts);
           if (was === now || !sideAllowed('egress', s.before, d.before, port, probe.protocol, dstPorts)) continue;
         } else if (dShared) {
-          was = sideAllowed('egress', s.before, d.before, port, probe.protocol, dstPorts);
-          now = sideAllowed('egress', s.after, d.after, port, probe.protocol, dstPorts);
+          const sets = egress?.[k];
+          if (sets?.[0] && sets[1] && d.index !== undefined) {
+            was = egressAllows(sets[0], d.index, port, probe.protocol, dstPorts);
+            now = egressAllows(sets[1], d.index, port, probe.protocol, dstPorts);
+          } else {
+            was = sideAllowed('egress', s.before, d.before, port, probe.protocol, dstPorts);
+            now = sideAllowed('egress', s.after, d.after, port, probe.protocol, dstPorts);
+          }
           if (was === now || !sideAllowed('ingress', d.before, s.before, port, probe.protocol, dstPorts)) continue;
         } else {
           was = before.allows(s.before, d.before, port, probe.protocol);
@@ -255,11 +271,22 @@ export function diffGroups(before: ConnectivityModel, after: ConnectivityModel, 
   return { lost, gained };
 }
 
-/** Groups of every shared class, in the model's order (when a destination must be asked source by source). */
-function sharedGroupsOf(before: ConnectivityModel, sources: SourceSets): Group[] {
-  const out: Group[] = [];
-  for (const cls of before.classes) if (!sources.replaced.has(cls) && cls.pods.length > 0) out.push(groupOf(sources, cls));
-  return out;
+/** A source group's egress as sets, before and after (an entry undefined: asked flow by flow). */
+function egressOf(sets: PeerSets, s: Group): (EgressSets | undefined)[] {
+  if (s.before.kind !== 'pod' || s.after.kind !== 'pod') return [];
+  return [egressSets(sets, s.before.cls), egressSets(sets, s.after.cls)];
+}
+
+/** Every source group, the shared classes in the model's order then the rest (for a destination asked source by source). */
+function everySource(before: ConnectivityModel, sources: SourceSets): readonly Group[] {
+  if (!sources.every) {
+    const out: Group[] = [];
+    before.classes.forEach((cls, i) => {
+      if (!sources.replaced.has(cls) && cls.pods.length > 0) out.push(groupOf(sources, cls, i));
+    });
+    sources.every = [...out, ...sources.split];
+  }
+  return sources.every;
 }
 
 /**
@@ -276,7 +303,7 @@ function sharedSourcesBySets(sources: SourceSets, d: Group, dBefore: PodClass, d
   forEachDifference(was, now, (i) => {
     const cls = classes[i] as PodClass;
     if (sources.replaced.has(cls) || cls.pods.length === 0) return;
-    const s = groupOf(sources, cls);
+    const s = groupOf(sources, cls, i);
     if (sideAllowed('egress', s.before, d.before, port, probe.protocol, dstPorts)) found(s, d, port, probe, has(was, i));
   });
   return true;

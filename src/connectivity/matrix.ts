@@ -6,7 +6,7 @@
 import type { ConnectivityModel } from './model.js';
 import { endpointText } from './model.js';
 import type { Party } from './evaluate.js';
-import type { Endpoint, FlowVerdict, Protocol } from './types.js';
+import type { Endpoint, FlowVerdict, Protocol, SnapshotPort } from './types.js';
 
 /** A port to try: a number, or a container port name resolved per destination pod. */
 export interface Probe {
@@ -55,6 +55,23 @@ function partyId(p: Party): string {
 interface Resolved {
   readonly text: string;
   readonly party: Party;
+}
+
+const probesByPorts = new WeakMap<readonly SnapshotPort[], readonly Probe[]>();
+
+/** The declared (port, protocol) pairs of one class's ports, in probe order (one list per ports list: classes share them). */
+export function probesOfPorts(ports: readonly SnapshotPort[]): readonly Probe[] {
+  let probes = probesByPorts.get(ports);
+  if (!probes) {
+    const seen = new Map<string, Probe>();
+    for (const p of ports) {
+      const key = `${p.containerPort}/${p.protocol}`;
+      if (!seen.has(key)) seen.set(key, { port: p.containerPort, protocol: p.protocol as Protocol });
+    }
+    probes = [...seen.values()].sort(compareProbes);
+    probesByPorts.set(ports, probes);
+  }
+  return probes;
 }
 
 /** The declared (port, protocol) pairs of the destination pods, in probe order. */

@@ -110,6 +110,33 @@ export function ingressSources(sets: PeerSets, cls: PodClass, port: number, prot
   return union ?? one ?? sets.empty();
 }
 
+/** A source's egress as sets: every destination, or the rules with the classes each admits as peer. */
+export interface EgressSets {
+  readonly everyDestination: boolean;
+  readonly rules: readonly { readonly ports: CompiledRule['ports']; readonly admitted: ClassSet }[];
+}
+
+const EVERY_DESTINATION: EgressSets = { everyDestination: true, rules: [] };
+
+/**
+ * The egress side of a source class as sets (egressAllows answers from it); undefined when a
+ * ClusterNetworkPolicy tier applies to it (asked flow by flow then).
+ */
+export function egressSets(sets: PeerSets, cls: PodClass): EgressSets | undefined {
+  if (cls.hostNetwork || (cls.egressPolicies.length === 0 && cls.admin.length === 0 && cls.baseline.length === 0)) return EVERY_DESTINATION;
+  if (cls.admin.length > 0 || cls.baseline.length > 0) return undefined;
+  const rules: { ports: CompiledRule['ports']; admitted: ClassSet }[] = [];
+  for (const p of cls.egressPolicies) for (const rule of p.egress ?? []) rules.push({ ports: rule.ports, admitted: sets.ofRule(rule, p.namespace) });
+  return { everyDestination: false, rules };
+}
+
+/** What sideAllowed('egress', the source, classes[i], ...) answers, from the source's egressSets. */
+export function egressAllows(egress: EgressSets, i: number, port: number, protocol: string, dstPorts: readonly SnapshotPort[] | undefined): boolean {
+  if (egress.everyDestination) return true;
+  for (const r of egress.rules) if (has(r.admitted, i) && npPortsAdmit(r.ports, port, protocol, dstPorts)) return true;
+  return false;
+}
+
 /** `into |= from`. */
 export function addTo(into: ClassSet, from: ClassSet): void {
   for (let w = 0; w < into.length; w++) into[w]! |= from[w]!;

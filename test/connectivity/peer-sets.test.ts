@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import t from 'tap';
 import { ConnectivityModel, type PodClass, diffConnectivity, podParty, withPolicyChanges } from '../../src/connectivity/index.js';
 import { sideAllowed } from '../../src/connectivity/evaluate.js';
-import { PeerSets, forEachDifference, has, ingressSources } from '../../src/connectivity/peer-sets.js';
+import { PeerSets, egressAllows, egressSets, forEachDifference, has, ingressSources } from '../../src/connectivity/peer-sets.js';
 import { resolveNamedPort } from '../../src/connectivity/ports.js';
 import { analyzeImpact, expandImpact } from '../../src/impact/compute.js';
 import type { PolicyChange } from '../../src/impact/types.js';
@@ -56,6 +56,40 @@ t.test('the sources a destination admits, as a set, are those sideAllowed admits
   t.ok(compared > 5000, `compared ${compared} pairs`);
   t.ok(admitted > compared / 10 && admitted < compared, `both answers occur (${admitted} admitted)`);
   t.ok(byTiers > 50, `destinations under a ClusterNetworkPolicy tier are left to be asked pair by pair (${byTiers})`);
+});
+
+t.test("a source's egress as sets answers as sideAllowed for every destination class", async (t) => {
+  let compared = 0;
+  let allowed = 0;
+  let byTiers = 0;
+  fc.assert(
+    fc.property(clusterArb, (c) => {
+      const model = ConnectivityModel.build(toSnapshot(c));
+      const sets = new PeerSets(model.classes);
+      for (const src of model.classes) {
+        const egress = egressSets(sets, src);
+        if (!egress) {
+          if (src.admin.length === 0 && src.baseline.length === 0) throw new Error('no sets, and no ClusterNetworkPolicy tier applies');
+          byTiers++;
+          continue;
+        }
+        model.classes.forEach((dst, i) => {
+          for (const [probe, protocol] of PROBES) {
+            const port = portOf(dst, probe, protocol);
+            if (port === undefined) continue;
+            const want = sideAllowed('egress', podParty(src), podParty(dst), port, protocol, dst.ports);
+            if (egressAllows(egress, i, port, protocol, dst.ports) !== want) throw new Error(`${src.key} → ${dst.key} ${port}/${protocol}: sets ${!want}, sideAllowed ${want}`);
+            compared++;
+            if (want) allowed++;
+          }
+        });
+      }
+    }),
+    { seed: 20261208, numRuns: 300 },
+  );
+  t.ok(compared > 5000, `compared ${compared} flows`);
+  t.ok(allowed > compared / 10 && allowed < compared, `both answers occur (${allowed} allowed)`);
+  t.ok(byTiers > 50, `sources under a ClusterNetworkPolicy tier are left to be asked pair by pair (${byTiers})`);
 });
 
 t.test('the set difference visits the bits set in one set only, in ascending order', async (t) => {
