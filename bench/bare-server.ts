@@ -3,12 +3,17 @@
  * certificate that reads the AdmissionReview body, JSON.parses it and answers a canned allowed
  * AdmissionReview carrying the request's uid. No validation, no logging, no metrics.
  *
- *   npx tsx bench/bare-server.ts CERT KEY   → prints {"port": N} when listening on 127.0.0.1
+ * With ANSWERS (a JSON file: path → the AdmissionReview to answer there) it answers those
+ * instead, the request's uid put in: the same bytes netpol-guard answers, so that the size of the
+ * answer (which the load generator pays for on the same cores) is not counted as server work.
+ *
+ *   npx tsx bench/bare-server.ts CERT KEY [ANSWERS]   → prints {"port": N} when listening on 127.0.0.1
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 
-const [certFile, keyFile] = process.argv.slice(2);
+const [certFile, keyFile, answersFile] = process.argv.slice(2);
+const answers = answersFile ? (JSON.parse(readFileSync(answersFile, 'utf8')) as Record<string, { response: object }>) : undefined;
 if (!certFile || !keyFile) {
   process.stderr.write('usage: bare-server.ts CERT KEY\n');
   process.exit(2);
@@ -26,7 +31,8 @@ const server = createServer({ cert: readFileSync(certFile), key: readFileSync(ke
       res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"BadRequest"}');
       return;
     }
-    const body = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid, allowed: true } });
+    const canned = answers?.[(req.url ?? '').split('?')[0] ?? ''];
+    const body = canned ? JSON.stringify({ ...canned, response: { ...canned.response, uid } }) : JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid, allowed: true } });
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
   });
 });

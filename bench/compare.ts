@@ -11,14 +11,19 @@
  * Both builds run at their defaults (log level info, to a file as a container runtime collects
  * it). Scenarios: /validate with the seed-001 AdmissionReview, /mutate with the seed-001 policy
  * without its defaults. --latency adds p50/p99 at a fixed 1,000 reviews/s (open loop).
+ *
+ * Two bare servers: the canned answer of a few bytes, and netpol-guard's own answer canned
+ * (`bare, same answer`). On a machine whose cores the load generator shares, reading a larger
+ * answer costs the client CPU the server then lacks; the second ratio leaves that out.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Request } from 'autocannon';
 import { DIST } from './lib/dist.js';
 import { reviewBody, seedPolicy, undefaultedPolicy } from './lib/fixtures.js';
 import { JSON_HEADERS, cannon, openLoop, post, verifyTlsWith } from './lib/load.js';
+import { WORK } from './lib/paths.js';
 import { machine, machineLine, median, num, table } from './lib/report.js';
 import { type RunningProcess, cpuSeconds, ensureCertificates, startBare, startGuard, writeCalls } from './lib/servers.js';
 
@@ -78,11 +83,6 @@ try {
   processes.push(bare);
   const ca = readFileSync(before.caFile, 'utf8');
   verifyTlsWith(ca);
-  const targets: Target[] = [
-    { name: 'bare', url: bare.url, pid: bare.pid },
-    { name: 'before', url: before.webhookUrl, pid: before.pid },
-    { name: 'after', url: after.webhookUrl, pid: after.pid },
-  ];
   const scenarios = [
     { name: '/validate, seed-001', key: 'validate', requests: [{ method: 'POST', path: '/validate', headers: JSON_HEADERS, body: reviewBody(seedPolicy()) }] as Request[] },
     { name: '/mutate, seed-001 without defaults', key: 'mutate', requests: [{ method: 'POST', path: '/mutate', headers: JSON_HEADERS, body: reviewBody(undefaultedPolicy()) }] as Request[] },
@@ -94,6 +94,19 @@ try {
     const [a, b] = await Promise.all([before, after].map((g) => post(`${g.webhookUrl}${r.path}`, String(r.body), ca)));
     if (JSON.stringify(a!.json) !== JSON.stringify(b!.json)) throw new Error(`${s.name}: the builds answer differently:\n${JSON.stringify(a!.json)}\n${JSON.stringify(b!.json)}`);
   }
+  // The builds' answers, canned for the second bare server.
+  const answers: Record<string, unknown> = {};
+  for (const s of scenarios) answers[s.requests[0]!.path as string] = (await post(`${after.webhookUrl}${s.requests[0]!.path}`, String(s.requests[0]!.body), ca)).json;
+  const answersFile = join(WORK, 'compare-answers.json');
+  writeFileSync(answersFile, JSON.stringify(answers));
+  const same = await startBare(before.certFile, before.keyFile, [], answersFile);
+  processes.push(same);
+  const targets: Target[] = [
+    { name: 'bare', url: bare.url, pid: bare.pid },
+    { name: 'bare-same', url: same.url, pid: same.pid },
+    { name: 'before', url: before.webhookUrl, pid: before.pid },
+    { name: 'after', url: after.webhookUrl, pid: after.pid },
+  ];
   for (const s of scenarios) for (const t of targets) await throughput(t, s.requests, 2);
 
   const runs = new Map<string, Run[]>();
@@ -121,15 +134,18 @@ try {
   const rows: string[][] = [];
   for (const s of scenarios) {
     const bareRuns = runs.get(`${s.name}|bare`)!;
+    const sameRuns = runs.get(`${s.name}|bare-same`)!;
     for (const t of targets) {
       const rs = runs.get(`${s.name}|${t.name}`)!;
       const ratio = median(rs.map((r, i) => r.perSecond / bareRuns[i]!.perSecond));
+      const sameRatio = median(rs.map((r, i) => r.perSecond / sameRuns[i]!.perSecond));
       const l = lat.get(`${s.name}|${t.name}`);
       rows.push([
         s.name,
-        t.name === 'bare' ? 'bare node:https' : `netpol-guard ${t.name}`,
+        t.name === 'bare' ? 'bare node:https' : t.name === 'bare-same' ? 'bare node:https, same answer' : `netpol-guard ${t.name}`,
         num(median(rs.map((r) => r.perSecond))),
         t.name === 'bare' ? '1' : num(ratio, 2),
+        t.name === 'bare' ? '' : t.name === 'bare-same' ? '1' : num(sameRatio, 2),
         num(median(rs.map((r) => r.cpuMicros)), 1),
         num(median(rs.map((r) => r.writes)), 2),
         l ? `${num(median(l.map((x) => x.p50)), 2)} / ${num(median(l.map((x) => x.p99)), 2)}` : '',
@@ -141,9 +157,9 @@ try {
     [
       machineLine(at),
       '',
-      `${RUNS} runs of ${SECONDS} s per server and scenario (autocannon, ${CONNECTIONS} keep-alive TLS connections), order rotated every run; ratio = median of the per-run ratios to the bare server. Builds: before ${resolve(args.before)}, after ${resolve(args.after ?? DIST)}.`,
+      `${RUNS} runs of ${SECONDS} s per server and scenario (autocannon, ${CONNECTIONS} keep-alive TLS connections), order rotated every run; ratio = median of the per-run ratios to the bare server (canned answer of a few bytes) and to the bare server answering netpol-guard's own answer, canned. Builds: before ${resolve(args.before)}, after ${resolve(args.after ?? DIST)}.`,
       '',
-      table(['scenario', 'server', 'req/s', 'ratio to bare', 'CPU µs/req', 'writes/req', `p50 / p99 ms at ${num(RATE)}/s`, 'per run (req/s or ratio)'], rows),
+      table(['scenario', 'server', 'req/s', 'ratio to bare', 'ratio to bare, same answer', 'CPU µs/req', 'writes/req', `p50 / p99 ms at ${num(RATE)}/s`, 'per run (req/s or ratio)'], rows),
       '',
     ].join('\n'),
   );

@@ -180,9 +180,9 @@ export async function startScriptServer(script: string, args: readonly string[],
   return { pid: child.pid!, child, url: `https://127.0.0.1:${port}`, stop: stopper(child) };
 }
 
-/** Starts bench/bare-server.ts with the webhook's certificate (and Node flags such as --cpu-prof). */
-export function startBare(certFile: string, keyFile: string, nodeArgs: readonly string[] = []): Promise<BareServer> {
-  return startScriptServer('bare-server.ts', [certFile, keyFile], nodeArgs);
+/** Starts bench/bare-server.ts with the webhook's certificate (and Node flags such as --cpu-prof; canned answers from a file). */
+export function startBare(certFile: string, keyFile: string, nodeArgs: readonly string[] = [], answersFile?: string): Promise<BareServer> {
+  return startScriptServer('bare-server.ts', [certFile, keyFile, ...(answersFile ? [answersFile] : [])], nodeArgs);
 }
 
 let clockTicks: number | undefined;
