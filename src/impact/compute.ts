@@ -137,6 +137,19 @@ function sourcesOf(into: readonly FlowGroup[], out: readonly FlowGroup[]): numbe
 }
 
 /**
+ * How many distinct pods the flows of both diffs go to. The destination groups of a diff are a
+ * partition of its destinations, and the second diff leaves out every destination of the first
+ * (diffGroups' skipTo): each distinct list counts once, by its length.
+ */
+function targetsOf(groups: readonly FlowGroup[]): number {
+  const lists = new Set<readonly string[]>();
+  for (const g of groups) lists.add(g.to);
+  let n = 0;
+  for (const list of lists) n += list.length;
+  return n;
+}
+
+/**
  * The impact of `changes` on the cluster, by groups of flows: what the webhook reports from (it
  * never needs every flow, only counts, workloads and the first few). `before` is the model of
  * the cluster as it is; the model after is derived from it (derive.ts), not built again.
@@ -216,6 +229,8 @@ export function analyzeImpact(before: ConnectivityModel, changes: readonly Polic
     lostCount: lost.reduce((n, g) => n + g.count, 0),
     lostSources: sourcesOf(into.lost, out.lost),
     gainedSources: sourcesOf(into.gained, out.gained),
+    lostTargets: targetsOf([...into.lost, ...out.lost]),
+    gainedTargets: targetsOf([...into.gained, ...out.gained]),
     gainedCount: gained.reduce((n, g) => n + g.count, 0),
     isolated,
     opened,

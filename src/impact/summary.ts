@@ -141,10 +141,14 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The pairs of a list of groups, by the list and the names it was worded with (a review words its lost flows twice: the summary, the rule). */
+const worded = new WeakMap<readonly FlowGroup[], { names: WorkloadNames; pairs: { items: string[]; total: number } }>();
+
 /** Flows in a few words: grouped by workload pair with their ports, as many as fit in `room`. */
 export function flowList(groups: readonly FlowGroup[], names: WorkloadNames, room: number): string {
-  const { items, total } = flowGroups(groups, names);
-  return fitted(items, room, total);
+  let done = worded.get(groups);
+  if (!done || done.names !== names) worded.set(groups, (done = { names, pairs: flowGroups(groups, names) }));
+  return fitted(done.pairs.items, room, done.pairs.total);
 }
 
 /** How many distinct pods are the sources (or destinations) of the groups' flows. */

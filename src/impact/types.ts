@@ -68,6 +68,9 @@ export interface ImpactAnalysis {
   /** Distinct source pods of the flows in `lost` / `gained`. */
   readonly lostSources: number;
   readonly gainedSources: number;
+  /** Distinct destination pods of the flows in `lost` / `gained`. */
+  readonly lostTargets: number;
+  readonly gainedTargets: number;
   readonly isolated: PodsByDirection;
   readonly opened: PodsByDirection;
   readonly withoutPorts: readonly string[];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { distinctPods, flowList, plural } from '../impact/summary.js';
+import { flowList, plural } from '../impact/summary.js';
 import { defineRule } from './define.js';
 
 /**
@@ -26,7 +26,7 @@ export const impactCutsExistingFlows = defineRule<{ threshold: number }, 'needs'
     const { analysis, names } = impact;
     if (analysis.lostCount <= params.threshold) return [];
     const sources = analysis.lostSources;
-    const targets = distinctPods(analysis.lost, 'to');
+    const targets = analysis.lostTargets;
     const over = params.threshold > 0 ? ` (threshold ${params.threshold})` : '';
     const head = `cuts ${plural(analysis.lostCount, 'flow')} allowed today${over}, ${plural(sources, 'source')} to ${plural(targets, 'pod')}: `;
     return [{ field: operation === 'DELETE' ? 'metadata' : 'spec', message: head + flowList(analysis.lost, names, Math.max(40, 150 - head.length)) }];

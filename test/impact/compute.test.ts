@@ -53,6 +53,8 @@ t.test('restricted to the touched pods, the impact equals the unrestricted diffe
       return (
         analysis?.lostSources === new Set(full.lost.map((f) => f.from)).size &&
         analysis.gainedSources === new Set(full.gained.map((f) => f.from)).size &&
+        analysis.lostTargets === new Set(full.lost.map((f) => f.to)).size &&
+        analysis.gainedTargets === new Set(full.gained.map((f) => f.to)).size &&
         JSON.stringify(flowIds(report.lost)) === JSON.stringify(flowIds(full.lost)) &&
         JSON.stringify(flowIds(report.gained)) === JSON.stringify(flowIds(full.gained)) &&
         JSON.stringify(report.isolated) === JSON.stringify(full.isolated) &&
