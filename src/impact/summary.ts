@@ -5,7 +5,7 @@
  */
 import type { FlowGroup } from '../connectivity/index.js';
 import type { ImpactAnalysis } from './types.js';
-import { type WorkloadNames, workloadsOf } from './workloads.js';
+import { type WorkloadCount, type WorkloadNames, workloadsOf } from './workloads.js';
 
 const LINE_LIMIT = 250;
 
@@ -59,12 +59,13 @@ interface PairFlows {
  */
 function flowGroups(groups: readonly FlowGroup[], names: WorkloadNames): { items: string[]; total: number } {
   names.newPass();
+  const ends = countedEnds(groups, names);
   // Per source workload, flows by destination workload.
   const rows: Map<number, number>[] = [];
   let total = 0;
-  for (const g of groups) {
-    const targets = names.count(g.to);
-    for (const source of names.count(g.from)) {
+  for (let i = 0; i < groups.length; i++) {
+    const targets = ends[2 * i + 1] as readonly WorkloadCount[];
+    for (const source of ends[2 * i] as readonly WorkloadCount[]) {
       let row = rows[source.id];
       if (!row) rows[source.id] = row = new Map();
       for (const target of targets) {
@@ -75,7 +76,7 @@ function flowGroups(groups: readonly FlowGroup[], names: WorkloadNames): { items
     }
   }
   const top = firstPairs(rows, NAMED_PAIRS, byFlows(names));
-  const ports = portsOf(groups, names, top);
+  const ports = portsOf(groups, ends, top);
   const items = top.map((e, i) => {
     const list = ports[i] as string[];
     return `${names.nameOf(e.from)} -> ${names.nameOf(e.to)} ${list.slice(0, 2).join(',')}${list.length > 2 ? ` +${list.length - 2} ports` : ''}`;
@@ -83,8 +84,29 @@ function flowGroups(groups: readonly FlowGroup[], names: WorkloadNames): { items
   return { items, total };
 }
 
+/**
+ * Each group's sources and destinations counted by workload (source, destination, source, ...):
+ * looked up once per group, and not at all when the list is the one of the group before (a
+ * diff emits a destination's groups together).
+ */
+function countedEnds(groups: readonly FlowGroup[], names: WorkloadNames): (readonly WorkloadCount[])[] {
+  const ends: (readonly WorkloadCount[])[] = new Array(groups.length * 2);
+  let lastFrom: readonly string[] | undefined;
+  let lastTo: readonly string[] | undefined;
+  let sources: readonly WorkloadCount[] = [];
+  let targets: readonly WorkloadCount[] = [];
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i] as FlowGroup;
+    if (g.from !== lastFrom) sources = names.count((lastFrom = g.from));
+    if (g.to !== lastTo) targets = names.count((lastTo = g.to));
+    ends[2 * i] = sources;
+    ends[2 * i + 1] = targets;
+  }
+  return ends;
+}
+
 /** `port/PROTOCOL` of the groups' flows for each pair of `pairs`, in the order met. */
-function portsOf(groups: readonly FlowGroup[], names: WorkloadNames, pairs: readonly PairFlows[]): string[][] {
+function portsOf(groups: readonly FlowGroup[], ends: readonly (readonly WorkloadCount[])[], pairs: readonly PairFlows[]): string[][] {
   const wanted = new Map<number, Map<number, string[]>>();
   const out = pairs.map((pair) => {
     let row = wanted.get(pair.from);
@@ -93,12 +115,13 @@ function portsOf(groups: readonly FlowGroup[], names: WorkloadNames, pairs: read
     row.set(pair.to, list);
     return list;
   });
-  for (const g of groups) {
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i] as FlowGroup;
     let text: string | undefined;
-    for (const source of names.count(g.from)) {
+    for (const source of ends[2 * i] as readonly WorkloadCount[]) {
       const row = wanted.get(source.id);
       if (!row) continue;
-      for (const target of names.count(g.to)) {
+      for (const target of ends[2 * i + 1] as readonly WorkloadCount[]) {
         const list = row.get(target.id);
         if (!list) continue;
         text ??= `${g.port}/${g.protocol}`;
