@@ -10,7 +10,7 @@ import type { PodClass } from './classes.js';
 import { type Party, podParty, sideAllowed } from './evaluate.js';
 import { type EgressSets, type PeerSets, egressAllows, egressSets, forEachDifference, has, ingressSources } from './peer-sets.js';
 import { resolveNamedPort } from './ports.js';
-import type { FlowVerdict, Protocol } from './types.js';
+import type { FlowVerdict, Protocol, SnapshotPort } from './types.js';
 
 export interface FlowChange {
   readonly from: string;
@@ -207,68 +207,82 @@ export function diffGroups(before: ConnectivityModel, after: ConnectivityModel, 
   // A few sources into every pod (the impact of a change on the pods it selects for egress):
   // each source's egress as sets, so that asking it about thousands of shared destinations
   // looks bits up instead of matching selectors.
-  const egress: (EgressSets | undefined)[][] | undefined = scope.from && !scope.to && replacedClasses(before, after) ? srcGroups.map((s) => egressOf(before.peerSets(), s)) : undefined;
-  const lost: FlowGroup[] = [];
-  const gained: FlowGroup[] = [];
-  const found = (s: Group, d: Group, port: number, probe: Probe, was: boolean) => {
-    // A pod has one (before, after) pair of classes: only groups of the same pair can share pods.
-    const same = s.pods === d.pods || (s.before.kind === 'pod' && d.before.kind === 'pod' && s.after.kind === 'pod' && d.after.kind === 'pod' && s.before.cls === d.before.cls && s.after.cls === d.after.cls);
-    const count = s.pods.length * d.pods.length - (same ? overlap(s.pods, d.pods) : 0);
-    if (count === 0) return;
-    const group = new ChangedFlows(s, d, port, probe.port, probe.protocol, was, count, before, after);
-    (was ? lost : gained).push(group);
-  };
+  const egress = scope.from && !scope.to && replacedClasses(before, after) ? srcGroups.map((s) => egressOf(before.peerSets(), s)) : undefined;
+  const found = new Found(before, after);
   for (const d of dstGroups) {
-    const probes = scope.probes ?? (d.before.kind === 'pod' ? probesOfPorts(d.before.cls.ports) : []);
-    for (const probe of probes) {
-      let port: number;
-      if (typeof probe.port === 'number') port = probe.port;
-      else {
-        const resolved = d.before.kind === 'pod' ? resolveNamedPort(d.before.cls.ports, probe.port, probe.protocol) : undefined;
-        if (!resolved) continue; // a name the destination does not declare: denied before and after
-        port = resolved.containerPort;
-      }
-      const dstPorts = d.before.kind === 'pod' ? d.before.cls.ports : undefined;
-      const dShared = sharedClass(d);
+    if (d.before.kind !== 'pod' || d.after.kind !== 'pod') continue; // groups are of pods
+    const dstPorts = d.before.cls.ports;
+    const dShared = sharedClass(d);
+    for (const probe of scope.probes ?? probesOfPorts(dstPorts)) {
+      // A name the destination does not declare: denied before and after.
+      const port = typeof probe.port === 'number' ? probe.port : resolveNamedPort(dstPorts, probe.port, probe.protocol)?.containerPort;
+      if (port === undefined) continue;
       let pairByPair: readonly Group[] = srcGroups;
-      if (sources && d.before.kind === 'pod' && d.after.kind === 'pod') {
+      if (sources) {
         // Into a shared destination no shared source's flow changes (neither side's policies did).
-        if (dShared || sharedSourcesBySets(sources, d, d.before.cls, d.after.cls, port, probe, dstPorts, found)) pairByPair = sources.split;
+        if (dShared || sharedSourcesBySets(sources, d, d.before.cls, d.after.cls, port, probe, dstPorts, found.add)) pairByPair = sources.split;
         else pairByPair = everySource(before, sources);
       }
       for (let k = 0; k < pairByPair.length; k++) {
         const s = pairByPair[k] as Group;
-        // A class the model after shares with the model before has the same policies: when the
-        // source's is shared its egress answer cannot change, so only the destination's ingress
-        // is asked twice (and the egress once, when that changed); the other way round likewise.
-        const sShared = sharedClass(s);
-        let was: boolean;
-        let now: boolean;
-        if (sShared && dShared) continue;
-        if (sShared) {
-          was = sideAllowed('ingress', d.before, s.before, port, probe.protocol, dstPorts);
-          now = sideAllowed('ingress', d.after, s.after, port, probe.protocol, dstPorts);
-          if (was === now || !sideAllowed('egress', s.before, d.before, port, probe.protocol, dstPorts)) continue;
-        } else if (dShared) {
-          const sets = egress?.[k];
-          if (sets?.[0] && sets[1] && d.index !== undefined) {
-            was = egressAllows(sets[0], d.index, port, probe.protocol, dstPorts);
-            now = egressAllows(sets[1], d.index, port, probe.protocol, dstPorts);
-          } else {
-            was = sideAllowed('egress', s.before, d.before, port, probe.protocol, dstPorts);
-            now = sideAllowed('egress', s.after, d.after, port, probe.protocol, dstPorts);
-          }
-          if (was === now || !sideAllowed('ingress', d.before, s.before, port, probe.protocol, dstPorts)) continue;
-        } else {
-          was = before.allows(s.before, d.before, port, probe.protocol);
-          now = after.allows(s.after, d.after, port, probe.protocol);
-          if (was === now) continue;
-        }
-        found(s, d, port, probe, was);
+        const was = changedFrom(before, after, s, d, dShared, port, probe.protocol, dstPorts, egress?.[k]);
+        if (was !== undefined) found.add(s, d, port, probe, was);
       }
     }
   }
-  return { lost, gained };
+  return { lost: found.lost, gained: found.gained };
+}
+
+/** The groups of flows a diff finds, lost and gained. */
+class Found {
+  readonly lost: FlowGroup[] = [];
+  readonly gained: FlowGroup[] = [];
+
+  constructor(
+    private readonly before: ConnectivityModel,
+    private readonly after: ConnectivityModel,
+  ) {}
+
+  readonly add = (s: Group, d: Group, port: number, probe: Probe, was: boolean): void => {
+    // A pod has one (before, after) pair of classes: only groups of the same pair can share pods.
+    const same = s.pods === d.pods || (s.before.kind === 'pod' && d.before.kind === 'pod' && s.after.kind === 'pod' && d.after.kind === 'pod' && s.before.cls === d.before.cls && s.after.cls === d.after.cls);
+    const count = s.pods.length * d.pods.length - (same ? overlap(s.pods, d.pods) : 0);
+    if (count === 0) return;
+    (was ? this.lost : this.gained).push(new ChangedFlows(s, d, port, probe.port, probe.protocol, was, count, this.before, this.after));
+  };
+}
+
+/**
+ * Whether the flows from `s` into `d` on the port were allowed before, when the change flips
+ * them; undefined when it does not. A class the model after shares with the model before has the
+ * same policies: when the source's is shared its egress answer cannot change, so only the
+ * destination's ingress is asked twice (and the egress once, when that changed); the other way
+ * round likewise, from the source's egress as sets when there are some.
+ */
+function changedFrom(before: ConnectivityModel, after: ConnectivityModel, s: Group, d: Group, dShared: boolean, port: number, protocol: Protocol, dstPorts: readonly SnapshotPort[], egress: (EgressSets | undefined)[] | undefined): boolean | undefined {
+  const sShared = sharedClass(s);
+  let was: boolean;
+  let now: boolean;
+  if (sShared && dShared) return undefined;
+  if (sShared) {
+    was = sideAllowed('ingress', d.before, s.before, port, protocol, dstPorts);
+    now = sideAllowed('ingress', d.after, s.after, port, protocol, dstPorts);
+    if (was === now || !sideAllowed('egress', s.before, d.before, port, protocol, dstPorts)) return undefined;
+  } else if (dShared) {
+    if (egress?.[0] && egress[1] && d.index !== undefined) {
+      was = egressAllows(egress[0], d.index, port, protocol, dstPorts);
+      now = egressAllows(egress[1], d.index, port, protocol, dstPorts);
+    } else {
+      was = sideAllowed('egress', s.before, d.before, port, protocol, dstPorts);
+      now = sideAllowed('egress', s.after, d.after, port, protocol, dstPorts);
+    }
+    if (was === now || !sideAllowed('ingress', d.before, s.before, port, protocol, dstPorts)) return undefined;
+  } else {
+    was = before.allows(s.before, d.before, port, protocol);
+    now = after.allows(s.after, d.after, port, protocol);
+    if (was === now) return undefined;
+  }
+  return was;
 }
 
 /** A source group's egress as sets, before and after (an entry undefined: asked flow by flow). */
