@@ -33,6 +33,8 @@ export interface LiveImpactOptions {
    * the model is built again rather than derived, which would then cost as much. Default 1000.
    */
   readonly rebuildAbove?: number;
+  /** Told of every update of the model (built or derived), whether a sync or a review made it. */
+  readonly onUpdate?: (result: SyncResult) => void;
 }
 
 /** What a sync did, for the log and the metrics. */
@@ -143,6 +145,12 @@ export class LiveImpact implements ImpactProvider {
 
   /** Brings the model up to date with the view (nothing when the view is not ready). */
   sync(): SyncResult {
+    const result = this.update();
+    if (result.kind !== 'unchanged') this.options.onUpdate?.(result);
+    return result;
+  }
+
+  private update(): SyncResult {
     const started = this.options.now();
     const podList = this.view.pods();
     const namespaceList = this.view.namespaces();

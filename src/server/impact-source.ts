@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ClusterView } from '../cluster/view.js';
-import { LiveImpact } from '../impact/live.js';
+import { LiveImpact, type SyncResult } from '../impact/live.js';
 import type { ImpactAssessment, ImpactProvider, ImpactSkip, PolicyChange } from '../impact/types.js';
 import type { Metrics } from './metrics.js';
 
@@ -24,25 +24,29 @@ export class ImpactSource implements ImpactProvider {
     private readonly metrics: Metrics,
     intervalMs = IMPACT_SYNC_INTERVAL_MS,
   ) {
-    this.live = new LiveImpact(view, { now: () => performance.now(), firstBuildInReview: false });
+    // Every update is counted and logged, whether the timer or a review made it: a review that
+    // finds the view changed since the last tick brings the model up to date itself.
+    this.live = new LiveImpact(view, { now: () => performance.now(), firstBuildInReview: false, onUpdate: (r) => this.record(r) });
     this.timer = setInterval(() => this.sync(), intervalMs);
     this.timer.unref();
   }
 
-  /** Brings the model up to date when the view is ready; logs and counts what it did. */
+  /** Brings the model up to date when the view is ready. */
   sync(): void {
     if (!this.view.ready) return;
     try {
-      const r = this.live.sync();
-      if (r.kind === 'unchanged') return;
-      this.metrics.modelUpdates.inc({ kind: r.kind });
-      const model = this.live.model;
-      const fields = { ms: Math.round(r.ms * 10) / 10, pods: model?.pods.length, classes: model?.classes.length, ...(r.changed !== undefined ? { changed: r.changed } : {}) };
-      if (r.kind === 'built') this.log.info(fields, 'connectivity model built');
-      else this.log.debug(fields, 'connectivity model updated');
+      this.live.sync();
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'connectivity model not updated');
     }
+  }
+
+  private record(r: SyncResult): void {
+    this.metrics.modelUpdates.inc({ kind: r.kind });
+    const model = this.live.model;
+    const fields = { ms: Math.round(r.ms * 10) / 10, pods: model?.pods.length, classes: model?.classes.length, ...(r.changed !== undefined ? { changed: r.changed } : {}) };
+    if (r.kind === 'built') this.log.info(fields, 'connectivity model built');
+    else this.log.debug(fields, 'connectivity model updated');
   }
 
   assess(change: PolicyChange, budgetMs: number): ImpactAssessment | ImpactSkip {

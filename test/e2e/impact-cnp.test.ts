@@ -130,7 +130,11 @@ t.test('the webhook\'s impact accounts for a ClusterNetworkPolicy whose CRD is i
     const after = await readyz();
     t.equal(after.status, 200);
     t.notMatch(after.body, /not read/, 'readiness no longer says they are not read');
-    t.ok(webhook.logLines().some((l) => l.msg === 'cluster cache: optional resource is served and readable now' && l.resource === 'clusternetworkpolicies'), 'the pickup is logged');
+    // The log is written asynchronously: the line may reach the file a moment after the model.
+    const pickup = await cluster
+      .waitFor(async () => webhook.logLines().some((l) => l.msg === 'cluster cache: optional resource is served and readable now' && l.resource === 'clusternetworkpolicies') || undefined, { timeoutMs: 10_000, intervalMs: 200, description: 'the pickup in the log' })
+      .catch(() => false);
+    t.ok(pickup, 'the pickup is logged');
   });
 
   await t.test('deleting the ClusterNetworkPolicy: the partner gains access again', async (t) => {

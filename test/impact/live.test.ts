@@ -108,3 +108,31 @@ t.test('a review finds the model current: the change it judges is against the la
   view.ready = true;
   t.same(server.assess(deny, 1000), { skipped: 'cluster-not-synced', detail: 'the connectivity model of the cluster is still being built' }, 'the webhook never builds the first model inside a review');
 });
+
+t.test('the webhook counts and logs every update of its model, a review\'s as well as the timer\'s', async (t) => {
+  const { ImpactSource } = await import('../../src/server/impact-source.js');
+  const { Metrics } = await import('../../src/server/metrics.js');
+  const view = new FakeView();
+  view.ns = [{ name: 'x', labels: { 'kubernetes.io/metadata.name': 'x' } }];
+  view.podList = [pod('x', 'a', 'a', '10.0.0.1'), pod('x', 'b', 'b', '10.0.0.2')];
+  const metrics = new Metrics('test');
+  const lines: { msg: string; fields: object }[] = [];
+  const log = { info: (fields: object, msg: string) => lines.push({ msg, fields }), debug: (fields: object, msg: string) => lines.push({ msg, fields }), warn: () => {} };
+  // A timer that never fires within the test: only the calls below update the model.
+  const source = new ImpactSource(view as unknown as ClusterView, log as never, metrics, 3_600_000);
+  t.teardown(() => source.close());
+  const counts = async () => Object.fromEntries(((await metrics.modelUpdates.get()).values ?? []).map((v) => [v.labels.kind, v.value]));
+  source.sync();
+  t.same(await counts(), { built: 1 }, 'the first build, by the timer');
+  // The view changes and a review comes before the next tick: the review derives the model.
+  view.podList = [...view.podList, pod('x', 'c', 'c', '10.0.0.3')];
+  const judged = source.assess({ operation: 'CREATE', policy: np('x', 'deny', { podSelector: {}, policyTypes: ['Ingress'] }) }, 1000);
+  t.ok('analysis' in judged);
+  t.same(await counts(), { built: 1, derived: 1 }, "the review's update is counted");
+  view.cnps = [] as never[]; // a new list: ClusterNetworkPolicies changed, so the model is built again
+  source.assess({ operation: 'CREATE', policy: np('x', 'deny', { podSelector: {}, policyTypes: ['Ingress'] }) }, 1000);
+  t.same(await counts(), { built: 2, derived: 1 });
+  t.same(lines.map((l) => l.msg), ['connectivity model built', 'connectivity model updated', 'connectivity model built']);
+  source.sync();
+  t.same(await counts(), { built: 2, derived: 1 }, 'nothing changed since: nothing counted');
+});
