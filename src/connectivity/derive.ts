@@ -317,6 +317,6 @@ export function deriveModel(base: ConnectivityModel, changes: ModelChanges, opti
     blocks: table.blocks,
     namespaceLabels,
     addresses: p.addresses,
-    ...(layered ? { derivedFrom: { parts: p, replaced } } : {}),
+    ...(layered ? { derivedFrom: { parts: p, replaced, made: fresh } } : {}),
   });
 }

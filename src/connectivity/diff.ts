@@ -117,7 +117,7 @@ function groups(before: ConnectivityModel, after: ConnectivityModel, pods: reado
     if (!a || !b) continue;
     const id = `${b.id},${a.id}`;
     let g = out.get(id);
-    if (!g) out.set(id, (g = { before: { kind: 'pod', cls: b }, after: { kind: 'pod', cls: a }, pods: [] }));
+    if (!g) out.set(id, (g = { before: podParty(b), after: podParty(a), pods: [] }));
     g.pods.push(key);
   }
   return [...out.values()];

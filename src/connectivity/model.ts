@@ -70,7 +70,12 @@ export interface ModelParts {
    * same pods. Lets a diff against the base skip asking pod by pod. Never set along a line of
    * derived models, which would keep every model of the line alive.
    */
-  readonly derivedFrom?: { readonly parts: ModelParts; readonly replaced: ReadonlySet<PodClass> };
+  readonly derivedFrom?: {
+    readonly parts: ModelParts;
+    readonly replaced: ReadonlySet<PodClass>;
+    /** The classes it made (copies of replaced ones and new ones), in its class order. */
+    readonly made: readonly PodClass[];
+  };
 }
 
 /** Per model (by its parts): podClassesByNamespace's answer. */
@@ -89,12 +94,9 @@ function groupByNamespace(classes: readonly PodClass[]): Map<string, PodClass[]>
 
 /**
  * The base model's classes by namespace with the namespaces of the classes a derived model
- * replaced and made worked out again (the classes it made come last, numbered from
- * `firstMade`); the same lists groupByNamespace would give.
+ * replaced and made worked out again; the same lists groupByNamespace would give.
  */
-function patchedByNamespace(base: ReadonlyMap<string, readonly PodClass[]>, replaced: ReadonlySet<PodClass>, classes: readonly PodClass[], firstMade: number): Map<string, readonly PodClass[]> {
-  const made: PodClass[] = [];
-  for (let i = classes.length - 1; i >= 0 && (classes[i] as PodClass).id >= firstMade; i--) made.unshift(classes[i] as PodClass);
+function patchedByNamespace(base: ReadonlyMap<string, readonly PodClass[]>, replaced: ReadonlySet<PodClass>, made: readonly PodClass[]): Map<string, readonly PodClass[]> {
   const changed = new Set<string>();
   for (const cls of replaced) changed.add(cls.namespace);
   for (const cls of made) changed.add(cls.namespace);
@@ -178,7 +180,7 @@ export class ConnectivityModel {
       if (from) {
         let base = classesByNamespace.get(from.parts);
         if (!base) classesByNamespace.set(from.parts, (base = groupByNamespace(from.parts.classes)));
-        map = patchedByNamespace(base, from.replaced, this.classes, from.parts.nextClassId);
+        map = patchedByNamespace(base, from.replaced, from.made);
       } else map = groupByNamespace(this.classes);
       classesByNamespace.set(this.parts, map);
     }

@@ -57,13 +57,7 @@ function selectedBy(classes: Iterable<PodClass>, keys: ReadonlySet<string>, into
 function candidateClasses(before: ConnectivityModel, after: ConnectivityModel): { before: Iterable<PodClass>; after: Iterable<PodClass> } {
   const from = after.parts.derivedFrom;
   if (from?.parts !== before.parts) return { before: before.classes, after: after.classes };
-  const made: PodClass[] = [];
-  for (let i = after.classes.length - 1; i >= 0; i--) {
-    const cls = after.classes[i] as PodClass;
-    if (cls.id < before.parts.nextClassId) break; // the made classes come last, numbered after the base's
-    made.push(cls);
-  }
-  return { before: from.replaced, after: made };
+  return { before: from.replaced, after: from.made };
 }
 
 function detail(f: FlowChange): ImpactFlowDetail {
@@ -111,11 +105,17 @@ function someReaches(model: ConnectivityModel, sources: readonly PodClass[], dst
   return false;
 }
 
-/** Distinct pods of the groups' sources, each list counted once. */
-function sourceLists(groups: readonly FlowGroup[]): Set<readonly string[]> {
+/** The distinct pod lists of the groups' sources or destinations. */
+function listsOf(groups: readonly FlowGroup[], end: 'from' | 'to'): Set<readonly string[]> {
   const lists = new Set<readonly string[]>();
-  for (const g of groups) lists.add(g.from);
+  for (const g of groups) lists.add(g[end]);
   return lists;
+}
+
+function totalLength(lists: Iterable<readonly string[]>): number {
+  let n = 0;
+  for (const list of lists) n += list.length;
+  return n;
 }
 
 /**
@@ -125,10 +125,9 @@ function sourceLists(groups: readonly FlowGroup[]): Set<readonly string[]> {
  * one by one. A deleted policy that opens 50 pods to 10,000 sources costs a few thousand lists.
  */
 function sourcesOf(into: readonly FlowGroup[], out: readonly FlowGroup[]): number {
-  const a = sourceLists(into);
-  const b = sourceLists(out);
-  let n = 0;
-  for (const list of a) n += list.length;
+  const a = listsOf(into, 'from');
+  const b = listsOf(out, 'from');
+  let n = totalLength(a);
   if (b.size === 0) return n;
   const seen = new Set<string>();
   for (const list of a) for (const p of list) seen.add(p);
@@ -142,11 +141,7 @@ function sourcesOf(into: readonly FlowGroup[], out: readonly FlowGroup[]): numbe
  * (diffGroups' skipTo): each distinct list counts once, by its length.
  */
 function targetsOf(groups: readonly FlowGroup[]): number {
-  const lists = new Set<readonly string[]>();
-  for (const g of groups) lists.add(g.to);
-  let n = 0;
-  for (const list of lists) n += list.length;
-  return n;
+  return totalLength(listsOf(groups, 'to'));
 }
 
 /**
@@ -229,8 +224,8 @@ export function analyzeImpact(before: ConnectivityModel, changes: readonly Polic
     lostCount: lost.reduce((n, g) => n + g.count, 0),
     lostSources: sourcesOf(into.lost, out.lost),
     gainedSources: sourcesOf(into.gained, out.gained),
-    lostTargets: targetsOf([...into.lost, ...out.lost]),
-    gainedTargets: targetsOf([...into.gained, ...out.gained]),
+    lostTargets: targetsOf(lost),
+    gainedTargets: targetsOf(gained),
     gainedCount: gained.reduce((n, g) => n + g.count, 0),
     isolated,
     opened,

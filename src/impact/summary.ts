@@ -174,18 +174,6 @@ export function flowList(groups: readonly FlowGroup[], names: WorkloadNames, roo
   return fitted(done.pairs.items, room, done.pairs.total);
 }
 
-/** How many distinct pods are the sources (or destinations) of the groups' flows. */
-export function distinctPods(groups: readonly FlowGroup[], end: 'from' | 'to'): number {
-  const seen = new Set<readonly string[]>();
-  const pods = new Set<string>();
-  for (const g of groups) {
-    if (seen.has(g[end])) continue;
-    seen.add(g[end]);
-    for (const p of g[end]) pods.add(p);
-  }
-  return pods.size;
-}
-
 function isolationPhrase(verb: string, dir: string, pods: readonly string[], names: WorkloadNames): string {
   return `${verb} ${plural(pods.length, 'pod')} (${workloadList(pods, names, 70)}) for ${dir}`;
 }
