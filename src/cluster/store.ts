@@ -22,13 +22,14 @@ export class NamespacedIndex<T> {
 
   /**
    * `onChange` is told of every change (the store counts them, so watchers know when to look
-   * again). With `same`, a value equal to the one stored is no change: the stored object, the
-   * cached lists and the revision stay as they were, for a set and for a whole relist alike.
+   * again). A value equal in content to the one stored is no change: the stored object, the
+   * cached lists and the revision stay as they were, for a set and for a whole relist alike. The
+   * values are small plain projections, and a relist or an event that changes nothing a
+   * projection keeps (status, annotations, resourceVersion) must not look like a change — to the
+   * impact's model above all, which a new pod object sends deriving and a new NetworkPolicy or
+   * ClusterNetworkPolicy object sends rebuilding.
    */
-  constructor(
-    private readonly onChange: () => void = () => {},
-    private readonly same?: (a: T, b: T) => boolean,
-  ) {}
+  constructor(private readonly onChange: () => void = () => {}) {}
 
   get size(): number {
     return this.count;
@@ -45,7 +46,7 @@ export class NamespacedIndex<T> {
       this.byNamespace.set(namespace, names);
     }
     const stored = names.get(name);
-    if (stored !== undefined && this.same?.(stored, value)) return;
+    if (stored !== undefined && isDeepStrictEqual(stored, value)) return;
     if (!names.has(name)) this.count++;
     names.set(name, value);
     this.changed(namespace);
@@ -61,10 +62,10 @@ export class NamespacedIndex<T> {
   }
 
   /**
-   * Swaps in a complete new content at once (a relist), so readers never see half of it. With
-   * `same`, an object equal to the one stored keeps the stored one, and a namespace whose
-   * objects are all kept keeps its list: a relist that changed a few pods looks like those few
-   * events to whoever compares lists and objects by identity (the impact's model).
+   * Swaps in a complete new content at once (a relist), so readers never see half of it. An
+   * object equal to the one stored keeps the stored one, and a namespace whose objects are all
+   * kept keeps its list: a relist that changed a few pods looks like those few events to whoever
+   * compares lists and objects by identity (the impact's model).
    */
   replaceAll(entries: Iterable<readonly [namespace: string, name: string, value: T]>): void {
     const next = new Map<string, Map<string, T>>();
@@ -78,7 +79,7 @@ export class NamespacedIndex<T> {
       }
       if (!names.has(name)) count++;
       const stored = this.get(namespace, name);
-      if (stored !== undefined && this.same?.(stored, value)) names.set(name, stored);
+      if (stored !== undefined && isDeepStrictEqual(stored, value)) names.set(name, stored);
       else {
         names.set(name, value);
         changed.add(namespace);
@@ -125,14 +126,6 @@ export class NamespacedIndex<T> {
   }
 }
 
-/**
- * Values compared by content: the projections are small plain objects, and a relist or an
- * event that changes nothing a projection keeps (status, annotations, resourceVersion) must not
- * look like a change — to the impact's model above all, which a new pod object sends deriving
- * and a new NetworkPolicy or ClusterNetworkPolicy object sends rebuilding.
- */
-const sameContent = (a: unknown, b: unknown): boolean => isDeepStrictEqual(a, b);
-
 export type ClusterIndexes = { readonly [R in ResourceName]: NamespacedIndex<ResourceValues[R]> };
 
 /** Everything a ClusterView reads, plus the interner that shares labels and ports between pods. */
@@ -142,15 +135,15 @@ export class ClusterStore {
     this.changes++;
   };
   readonly indexes: ClusterIndexes = {
-    namespaces: new NamespacedIndex<NamespaceInfo>(this.bump, sameContent),
-    pods: new NamespacedIndex<PodInfo>(this.bump, sameContent),
-    services: new NamespacedIndex<ServiceInfo>(this.bump, sameContent),
-    nodes: new NamespacedIndex<NodeInfo>(this.bump, sameContent),
-    networkpolicies: new NamespacedIndex<NetworkPolicy>(this.bump, sameContent),
-    validatingwebhookconfigurations: new NamespacedIndex<readonly WebhookInfo[]>(this.bump, sameContent),
-    mutatingwebhookconfigurations: new NamespacedIndex<readonly WebhookInfo[]>(this.bump, sameContent),
-    daemonsets: new NamespacedIndex<DaemonSetInfo>(this.bump, sameContent),
-    clusternetworkpolicies: new NamespacedIndex<ClusterNetworkPolicy>(this.bump, sameContent),
+    namespaces: new NamespacedIndex<NamespaceInfo>(this.bump),
+    pods: new NamespacedIndex<PodInfo>(this.bump),
+    services: new NamespacedIndex<ServiceInfo>(this.bump),
+    nodes: new NamespacedIndex<NodeInfo>(this.bump),
+    networkpolicies: new NamespacedIndex<NetworkPolicy>(this.bump),
+    validatingwebhookconfigurations: new NamespacedIndex<readonly WebhookInfo[]>(this.bump),
+    mutatingwebhookconfigurations: new NamespacedIndex<readonly WebhookInfo[]>(this.bump),
+    daemonsets: new NamespacedIndex<DaemonSetInfo>(this.bump),
+    clusternetworkpolicies: new NamespacedIndex<ClusterNetworkPolicy>(this.bump),
   };
 
   /**
