@@ -75,6 +75,8 @@ export interface GuardOptions {
   readonly extraArgs?: readonly string[];
   /** How long to wait for /readyz (default 30 s; a large cluster view takes longer to list). */
   readonly readyTimeoutMs?: number;
+  /** More environment variables for the process (added to this one's). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export function guardCommand(opts: GuardOptions = {}): string[] {
@@ -111,6 +113,7 @@ export async function startGuard(opts: GuardOptions = {}): Promise<GuardServer> 
   const child = spawn(process.execPath, guardCommand({ ...opts, listen: `127.0.0.1:${port}`, healthListen: `127.0.0.1:${healthPort}` }), {
     cwd: ROOT,
     stdio: ['ignore', out, out],
+    env: opts.env ? { ...process.env, ...opts.env } : process.env,
   });
   closeSync(out);
   const healthUrl = `http://127.0.0.1:${healthPort}`;
