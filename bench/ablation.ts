@@ -30,11 +30,11 @@ import { parseArgs } from 'node:util';
 import type { Request } from 'autocannon';
 import { DIST, fromDist } from './lib/dist.js';
 import { reviewBody, seedPolicy } from './lib/fixtures.js';
-import { JSON_HEADERS, cannon, post, verifyTlsWith } from './lib/load.js';
+import { JSON_HEADERS, type LoadRun, type LoadTarget, closedLoop, post, verifyTlsWith } from './lib/load.js';
 import { ROOT } from './lib/paths.js';
 import { writeRecordedSection } from './lib/recorded.js';
 import { machine, machineLine, median, num, table } from './lib/report.js';
-import { CERT_DIR, type RunningProcess, cpuSeconds, ensureCertificates, startBare, startGuard, startScriptServer } from './lib/servers.js';
+import { CERT_DIR, type RunningProcess, ensureCertificates, startBare, startGuard, startScriptServer } from './lib/servers.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -167,25 +167,11 @@ function busyNeighbour(): RunningProcess {
   };
 }
 
-interface Target {
-  readonly name: string;
+interface Target extends LoadTarget {
   readonly label: string;
-  readonly url: string;
-  readonly pid: number;
 }
 
-interface Run {
-  readonly perSecond: number;
-  readonly cpuMicros: number;
-}
-
-async function throughput(t: Target, requests: Request[], seconds: number): Promise<Run> {
-  const cpu0 = cpuSeconds(t.pid);
-  const r = await cannon({ url: `${t.url}/validate`, connections: CONNECTIONS, duration: seconds, requests });
-  const cpu = cpuSeconds(t.pid) - cpu0;
-  if (r.errors || r.non2xx || r.timeouts) throw new Error(`${t.name}: ${r.errors} errors, ${r.non2xx} non-2xx, ${r.timeouts} timeouts`);
-  return { perSecond: r['2xx'] / (r.duration || seconds), cpuMicros: (cpu / r['2xx']) * 1e6 };
-}
+const throughput = (t: Target, requests: Request[], seconds: number): Promise<LoadRun> => closedLoop(t, requests, seconds, CONNECTIONS);
 
 const processes: RunningProcess[] = [];
 try {
@@ -242,7 +228,7 @@ try {
   // Every variant of netpol-guard answers exactly as the shipped build (twice: the second answer,
   // once the kept review is in place).
   const expected = JSON.stringify((await post(`${shipped.webhookUrl}/validate`, body, ca)).json);
-  for (const t of targets.slice(3)) {
+  for (const t of targets.filter((x) => variants.some((v) => v.name === x.name))) {
     for (let i = 0; i < 2; i++) {
       const got = JSON.stringify((await post(`${t.url}/validate`, body, ca)).json);
       if (got !== expected) throw new Error(`${t.name} answers differently from the shipped build:\n${got}\n${expected}`);
@@ -251,7 +237,7 @@ try {
 
   const requests: Request[] = [{ method: 'POST', path: '/validate', headers: JSON_HEADERS, body }];
   for (const t of targets) await throughput(t, requests, 2);
-  const runs = new Map<string, Run[]>(targets.map((t) => [t.name, []]));
+  const runs = new Map<string, LoadRun[]>(targets.map((t) => [t.name, []]));
   for (let run = 0; run < RUNS; run++) {
     const order = targets.map((_, i) => targets[(i + run) % targets.length]!);
     for (const t of order) {

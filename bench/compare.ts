@@ -22,10 +22,10 @@ import { parseArgs } from 'node:util';
 import type { Request } from 'autocannon';
 import { DIST } from './lib/dist.js';
 import { reviewBody, seedPolicy, undefaultedPolicy } from './lib/fixtures.js';
-import { JSON_HEADERS, cannon, openLoop, post, verifyTlsWith } from './lib/load.js';
+import { JSON_HEADERS, type LoadRun, type LoadTarget, closedLoop, openLoop, post, verifyTlsWith } from './lib/load.js';
 import { WORK } from './lib/paths.js';
 import { machine, machineLine, median, num, table } from './lib/report.js';
-import { type RunningProcess, cpuSeconds, ensureCertificates, startBare, startGuard, writeCalls } from './lib/servers.js';
+import { type RunningProcess, ensureCertificates, startBare, startGuard } from './lib/servers.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -47,29 +47,7 @@ const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
 const RATE = 1000;
 
-interface Target {
-  readonly name: string;
-  readonly url: string;
-  readonly pid: number;
-}
-
-interface Run {
-  readonly perSecond: number;
-  readonly cpuMicros: number;
-  /** Write system calls per answer (socket and log). */
-  readonly writes: number;
-}
-
-async function throughput(t: Target, requests: Request[], seconds: number): Promise<Run> {
-  const cpu0 = cpuSeconds(t.pid);
-  const writes0 = writeCalls(t.pid);
-  const r = await cannon({ url: `${t.url}${requests[0]!.path}`, connections: CONNECTIONS, duration: seconds, requests });
-  const cpu = cpuSeconds(t.pid) - cpu0;
-  const writes = writeCalls(t.pid) - writes0;
-  if (r.errors || r.non2xx || r.timeouts) throw new Error(`${t.name}: ${r.errors} errors, ${r.non2xx} non-2xx, ${r.timeouts} timeouts`);
-  const answered = r['2xx'];
-  return { perSecond: answered / (r.duration || seconds), cpuMicros: (cpu / answered) * 1e6, writes: writes / answered };
-}
+const throughput = (t: LoadTarget, requests: Request[], seconds: number): Promise<LoadRun> => closedLoop(t, requests, seconds, CONNECTIONS);
 
 const processes: RunningProcess[] = [];
 try {
@@ -101,7 +79,7 @@ try {
   writeFileSync(answersFile, JSON.stringify(answers));
   const same = await startBare(before.certFile, before.keyFile, [], answersFile);
   processes.push(same);
-  const targets: Target[] = [
+  const targets: LoadTarget[] = [
     { name: 'bare', url: bare.url, pid: bare.pid },
     { name: 'bare-same', url: same.url, pid: same.pid },
     { name: 'before', url: before.webhookUrl, pid: before.pid },
@@ -109,7 +87,7 @@ try {
   ];
   for (const s of scenarios) for (const t of targets) await throughput(t, s.requests, 2);
 
-  const runs = new Map<string, Run[]>();
+  const runs = new Map<string, LoadRun[]>();
   const lat = new Map<string, { p50: number; p99: number }[]>();
   for (let run = 0; run < RUNS; run++) {
     const order = targets.map((_, i) => targets[(i + run) % targets.length]!);

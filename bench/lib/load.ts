@@ -17,6 +17,7 @@ import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import autocannon, { type Options, type Request, type Result } from 'autocannon';
 import { request } from '../../test/helpers/server.js';
+import { cpuSeconds, writeCalls } from './servers.js';
 
 let trusted: string | undefined;
 let installed = false;
@@ -41,6 +42,38 @@ export const JSON_HEADERS = { 'content-type': 'application/json' };
 
 export async function cannon(opts: Options): Promise<Result> {
   return autocannon({ timeout: 10, ...opts });
+}
+
+/** A server process under test: where to send requests, and which process to read /proc of. */
+export interface LoadTarget {
+  readonly name: string;
+  readonly url: string;
+  readonly pid: number;
+}
+
+/** One closed-loop run against one server: its rate and what each answer cost its process. */
+export interface LoadRun {
+  readonly perSecond: number;
+  /** The server process's user + system CPU (all threads) per answer. */
+  readonly cpuMicros: number;
+  /** Write system calls per answer (socket and log). */
+  readonly writes: number;
+}
+
+/**
+ * `connections` keep-alive connections send `requests` as fast as they are answered for
+ * `seconds`; any error, timeout or non-2xx answer fails the run (the figures would be of
+ * something else).
+ */
+export async function closedLoop(t: LoadTarget, requests: Request[], seconds: number, connections: number): Promise<LoadRun> {
+  const cpu0 = cpuSeconds(t.pid);
+  const writes0 = writeCalls(t.pid);
+  const r = await cannon({ url: `${t.url}${requests[0]!.path}`, connections, duration: seconds, requests });
+  const cpu = cpuSeconds(t.pid) - cpu0;
+  const writes = writeCalls(t.pid) - writes0;
+  if (r.errors || r.non2xx || r.timeouts) throw new Error(`${t.name}: ${r.errors} errors, ${r.non2xx} non-2xx, ${r.timeouts} timeouts`);
+  const answered = r['2xx'];
+  return { perSecond: answered / (r.duration || seconds), cpuMicros: (cpu / answered) * 1e6, writes: writes / answered };
 }
 
 /** Proves verification is on: a client trusting a different CA gets only errors, no answers. */
